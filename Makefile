@@ -1,0 +1,54 @@
+# The portal's two commands: `make run` and `make test`. Both set everything up first.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: run test setup migrate lint format messages bench bench-data check-deploy clean
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: setup
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	PORT=$(PORT) scripts/run
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Regenerate the Chinese catalogue after changing texts (needs GNU gettext), then translate.
+messages: setup
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=bench
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+bench-data: setup
+	$(BIN)/python -m bench.generate $(BENCH_ARGS)
+
+bench: setup
+	$(BIN)/python -m bench.scoped_list $(BENCH_ARGS)
+
+check-deploy: setup
+	DJANGO_SETTINGS_MODULE=portal.settings_production ALLOW_SQLITE=1 \
+	SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(64))')} \
+	ALLOWED_HOSTS=portal.example.cn $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,173 @@
+"""REST API of the portal core: regions, handling units and audit events (read-only)."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
+from rest_framework.throttling import AnonRateThrottle
+
+from portal import access
+from portal.models import Department, Event, Region
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name", "level", "level_display", "parent", "path"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Department
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_display",
+            "region",
+            "region_name",
+            "phone",
+            "is_active",
+        ]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    target_type = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "region",
+            "target_type",
+            "target_id",
+            "target_repr",
+            "action",
+            "from_state",
+            "to_state",
+            "note",
+            "data",
+        ]
+
+    def get_target_type(self, event) -> str:
+        return f"{event.target_type.app_label}.{event.target_type.model}"
+
+
+def _int_param(request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise ValidationError({name: [_("Enter a whole number.")]})
+    return int(raw)
+
+
+class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    """A read-only viewset whose rows are filtered through ``access.visible``."""
+
+    base_queryset = None
+
+    def get_queryset(self):
+        return access.visible(self.request.user, self.base_queryset.all())
+
+    def region_subtree(self, queryset, field: str | None):
+        region_id = _int_param(self.request, "region")
+        if region_id is None:
+            return queryset
+        region = access.visible(self.request.user, Region.objects.filter(pk=region_id)).first()
+        if region is None:
+            raise ValidationError({"region": [_("No such region.")]})
+        if field is None:
+            return queryset.filter(path__startswith=region.path)
+        return queryset.filter(
+            **{f"{field}__in": Region.objects.filter(path__startswith=region.path).values("pk")}
+        )
+
+
+REGION_PARAM = OpenApiParameter("region", int, description="只列出该区域及其下级区域的记录")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="区域列表",
+        parameters=[
+            REGION_PARAM,
+            OpenApiParameter("parent", int, description="上级区域 id"),
+            OpenApiParameter(
+                "level", int, description="层级：1 市，2 区/县，3 乡镇/街道，4 村/社区"
+            ),
+        ],
+    ),
+    retrieve=extend_schema(summary="区域详情"),
+)
+class RegionViewSet(ScopedViewSet):
+    serializer_class = RegionSerializer
+    base_queryset = Region.objects.order_by("path")
+
+    def get_queryset(self):
+        queryset = self.region_subtree(super().get_queryset(), None)
+        parent = _int_param(self.request, "parent")
+        if parent is not None:
+            queryset = queryset.filter(parent_id=parent)
+        level = _int_param(self.request, "level")
+        if level is not None:
+            if level not in Region.Level.values:
+                raise ValidationError({"level": [_("Choose 1, 2, 3 or 4.")]})
+            queryset = queryset.filter(level=level)
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="承办单位列表",
+        parameters=[REGION_PARAM, OpenApiParameter("kind", str, enum=Department.Kind.values)],
+    ),
+    retrieve=extend_schema(summary="承办单位详情"),
+)
+class DepartmentViewSet(ScopedViewSet):
+    serializer_class = DepartmentSerializer
+    base_queryset = Department.objects.select_related("region").order_by(
+        "region__path", "name", "id"
+    )
+
+    def get_queryset(self):
+        queryset = self.region_subtree(super().get_queryset(), "region")
+        kind = self.request.query_params.get("kind")
+        if kind:
+            if kind not in Department.Kind.values:
+                raise ValidationError({"kind": [_("Unknown kind.")]})
+            queryset = queryset.filter(kind=kind)
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(summary="审计事件列表", parameters=[REGION_PARAM]),
+    retrieve=extend_schema(summary="审计事件详情"),
+)
+class EventViewSet(ScopedViewSet):
+    """The audit trail: read-only; there is no way to change or delete an event."""
+
+    serializer_class = EventSerializer
+    base_queryset = Event.objects.select_related("actor", "target_type").order_by("-id")
+
+    def get_queryset(self):
+        return self.region_subtree(super().get_queryset(), "region")
+
+
+class TokenThrottle(AnonRateThrottle):
+    scope = "auth_token"
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (``Authorization: Token <key>``)."""
+
+    throttle_classes = [TokenThrottle]

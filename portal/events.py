@@ -1,0 +1,62 @@
+"""The audit trail: ``record()`` is the only writer of ``Event`` rows.
+
+Call it inside the transaction of the state change it records, so that the change and its
+event commit or roll back together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+
+from portal.models import Event, Region
+
+
+def _region_of(target: models.Model) -> Region | None:
+    if isinstance(target, Region):
+        return target
+    region = getattr(target, "region", None)
+    return region if isinstance(region, Region) else None
+
+
+def record(
+    *,
+    actor,
+    target: models.Model,
+    action: str,
+    before: str = "",
+    after: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    region: Region | None = None,
+) -> Event:
+    """Write one audit event for ``target`` (actor ``None`` means the system)."""
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    return Event.objects.create(
+        actor=actor,
+        region=region or _region_of(target),
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_id=target.pk,
+        target_repr=str(target)[:200],
+        action=action,
+        from_state=str(before or ""),
+        to_state=str(after or ""),
+        note=note or "",
+        data=data or {},
+    )
+
+
+def history(target: models.Model) -> QuerySet[Event]:
+    """Return the events of one object, newest first."""
+    return (
+        Event.objects.filter(
+            target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+            target_id=target.pk,
+        )
+        .select_related("actor")
+        .order_by("-id")
+    )

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from portal.demo import core
+from portal.models import Department, Region, User
+
+
+class Command(BaseCommand):
+    help = "Build the demo jurisdiction and accounts of CONTRACT.md (idempotent)."
+
+    def handle(self, **options):
+        core.build()
+        self.stdout.write(
+            _("Demo data ready: %(regions)d regions, %(units)d handling units, %(users)d accounts.")
+            % {
+                "regions": Region.objects.count(),
+                "units": Department.objects.count(),
+                "users": User.objects.count(),
+            }
+        )
+        self.stdout.write(
+            _("Demo accounts (password %(password)s):") % {"password": core.DEMO_PASSWORD}
+        )
+        for username in ["admin"] + [row[0] for row in core.ACCOUNTS]:
+            self.stdout.write(f"  {username}")

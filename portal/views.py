@@ -1,0 +1,109 @@
+"""Pages of the portal core: the public home, sign-in, the signed-in desk, health probes."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal import access, ratelimit
+
+log = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(request, "portal/home.html")
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in with a rate limit per client address."""
+
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not ratelimit.hit("login", ratelimit.client_ip(request)):
+            form = self.get_form()
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(None, _("Too many sign-in attempts. Please wait a few minutes."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+
+@login_required
+def desk(request):
+    user = request.user
+    context = {
+        "roles": access.roles_of(user),
+        "can_use_admin": access.can_use_admin(user),
+    }
+    return render(request, "portal/desk.html", context)
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any failure means "not ready"
+        log.warning("readyz: database unavailable: %s", exc)
+        return type(exc).__name__
+    return None
+
+
+def _check_broker() -> str | None:
+    if not settings.REDIS_URL:
+        return None
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        client.ping()
+    except Exception as exc:  # any failure means "not ready"
+        log.warning("readyz: broker unavailable: %s", exc)
+        return type(exc).__name__
+    return None
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    body = {
+        "status": "ok" if not any(checks.values()) else "unavailable",
+        "checks": {
+            name: ("ok" if error is None else "error")
+            for name, error in checks.items()
+            if name != "broker" or settings.REDIS_URL
+        },
+    }
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
+def admin_login(request, *args, **kwargs):
+    """The admin's sign-in page behind the same rate limit as the portal's."""
+    from django.contrib import admin
+
+    if request.method == "POST" and not ratelimit.hit("login", ratelimit.client_ip(request)):
+        return render(
+            request,
+            "portal/too_many.html",
+            {"message": _("Too many sign-in attempts. Please wait a few minutes.")},
+            status=429,
+        )
+    return admin.site.login(request, *args, **kwargs)

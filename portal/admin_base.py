@@ -66,14 +66,15 @@ class ScopedAdmin(admin.ModelAdmin):
         return access.visible(request.user, super().get_queryset(request))
 
     def get_object(self, request, object_id, from_field=None):
+        # Out of scope and missing look the same: 404 before any permission check, so an
+        # id never reveals whether it exists.
         try:
-            return super().get_object(request, object_id, from_field)
+            obj = super().get_object(request, object_id, from_field)
         except (ValueError, TypeError):
-            return None
-
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        # Out of scope and missing look the same: 404, never a hint that the id exists.
-        raise Http404(_("No such object."))
+            obj = None
+        if obj is None:
+            raise Http404(_("No such object."))
+        return obj
 
     # --- permissions ---
     def has_module_permission(self, request):
@@ -135,7 +136,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_permission(request, obj):
+        if not self.has_view_permission(request, obj):
             raise Http404(_("No such object."))
         context = {
             **self.admin_site.each_context(request),

@@ -61,7 +61,9 @@ def build(args) -> None:
     counties = []
     for c in range(1, args.counties + 1):
         code = f"3302{c:02d}000000"
-        county = Region(code=code, name=f"第{c}区县", level=2, parent=city, path=f"{city.path}{code}/")
+        county = Region(
+            code=code, name=f"第{c}区县", level=2, parent=city, path=f"{city.path}{code}/"
+        )
         counties.append(county)
     Region.objects.bulk_create(counties)
     townships = []
@@ -69,7 +71,13 @@ def build(args) -> None:
         county = counties[i % len(counties)]
         code = f"{county.code[:6]}{i // len(counties) + 1:03d}000"
         townships.append(
-            Region(code=code, name=f"第{i + 1}乡镇", level=3, parent=county, path=f"{county.path}{code}/")
+            Region(
+                code=code,
+                name=f"第{i + 1}乡镇",
+                level=3,
+                parent=county,
+                path=f"{county.path}{code}/",
+            )
         )
     Region.objects.bulk_create(townships)
     villages = []
@@ -107,7 +115,9 @@ def build(args) -> None:
     township = townships[0]
     users = {}
     for username, region in ((COUNTY_USER, county), (TOWNSHIP_USER, township), (CITY_USER, city)):
-        users[username] = User.objects.create_user(username, password=None, region=region, is_staff=True)
+        users[username] = User.objects.create_user(
+            username, password=None, region=region, is_staff=True
+        )
         access.grant_role(users[username], region, access.Role.STAFF)
     baseline = User.objects.create_user(GUARDIAN_USER, password=None, region=county, is_staff=True)
     view_event = Permission.objects.get(content_type=event_type, codename="view_event")
@@ -120,11 +130,18 @@ def build(args) -> None:
             FROM portal_event e JOIN portal_region r ON r.id = e.region_id
             WHERE r.path LIKE %(prefix)s
             """,
-            {"ct": event_type.pk, "perm": view_event.pk, "user": baseline.pk, "prefix": county.path + "%"},
+            {
+                "ct": event_type.pk,
+                "perm": view_event.pk,
+                "user": baseline.pk,
+                "prefix": county.path + "%",
+            },
         )
         grants = cursor.rowcount
         cursor.execute("ANALYZE")
-    print(f"guardian per-object grants for {GUARDIAN_USER}: {grants:,} in {time.perf_counter() - t:.1f} s")
+    print(
+        f"guardian per-object grants for {GUARDIAN_USER}: {grants:,} in {time.perf_counter() - t:.1f} s"
+    )
 
 
 if __name__ == "__main__":

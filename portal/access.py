@@ -86,6 +86,11 @@ def register(model: type[models.Model], rule: ScopeRule) -> None:
     _rules[model] = rule
 
 
+def is_scoped(model: type[models.Model]) -> bool:
+    """Return True when rows of ``model`` are filtered by a registered rule."""
+    return model in _rules
+
+
 def rule_for(model: type[models.Model]) -> ScopeRule:
     try:
         return _rules[model]

@@ -93,12 +93,24 @@ class RegionGrantAdmin(admin.ModelAdmin):
     search_fields = ["=user__username"]
     autocomplete_fields = ["user", "content_object"]
 
-    def has_module_permission(self, request):
+    @staticmethod
+    def _superuser(request) -> bool:
         return request.user.is_active and request.user.is_superuser
 
-    has_view_permission = has_add_permission = has_change_permission = has_delete_permission = (
-        lambda self, request, obj=None: request.user.is_active and request.user.is_superuser
-    )
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request):
+        return self._superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "permission":

@@ -105,13 +105,13 @@ class ScopedAdmin(admin.ModelAdmin):
     # --- foreign keys: only choices the user may act on ---
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and db_field.related_model in access._rules:
+        if field is not None and access.is_scoped(db_field.related_model):
             field.queryset = access.visible(request.user, field.queryset, access.MANAGE)
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and db_field.related_model in access._rules:
+        if field is not None and access.is_scoped(db_field.related_model):
             field.queryset = access.visible(request.user, field.queryset, access.MANAGE)
         return field
 

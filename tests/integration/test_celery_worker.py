@@ -53,7 +53,7 @@ def test_worker_runs_a_task_over_the_embedded_broker(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env["PORTAL_VAR_DIR"] = str(tmp_path)
     celery_dir = tmp_path / "celery"
-    for folder in ("queue", "processed", "results"):
+    for folder in ("queue", "processed", "results", "control"):
         (celery_dir / folder).mkdir(parents=True, exist_ok=True)
     client = Celery(
         "client",
@@ -62,6 +62,7 @@ def test_worker_runs_a_task_over_the_embedded_broker(tmp_path):
         broker_transport_options={
             "data_folder_in": str(celery_dir / "queue"),
             "data_folder_out": str(celery_dir / "queue"),
+            "control_folder": str(celery_dir / "control"),
         },
     )
     worker = _start_worker(env, queue)

@@ -236,6 +236,18 @@ def can(user, action: str, obj: models.Model) -> bool:
     return visible(user, manager.filter(pk=obj.pk), action).exists()
 
 
+def can_by_region(user, action: str, obj: models.Model) -> bool:
+    """Return True when a region grant (not participation) lets ``user`` take ``action``.
+
+    Office acts such as locking a deputy's reception need the office's own right."""
+    if not _is_active(user):
+        return False
+    if user.is_superuser:
+        return True
+    path = _region_path_of(obj, rule_for(type(obj)))
+    return bool(path) and any(path.startswith(root) for root in region_paths(user, action))
+
+
 def may_list(user, model: type[models.Model], action: str = VIEW) -> bool:
     """Return True when ``user`` may possibly see some rows of ``model`` (for menus)."""
     if not _is_active(user):

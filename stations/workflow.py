@@ -1,0 +1,251 @@
+"""State changes of the stations app. Every write goes through one of these functions."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import access, events
+from portal.errors import DomainError
+from stations import roster
+from stations.models import (
+    CommitteeContact,
+    ContactVisit,
+    DutyRule,
+    DutyShift,
+    Household,
+    Reception,
+    ReceptionMatter,
+    Representative,
+    Station,
+)
+
+MAX_PEOPLE = 10_000
+MAX_MATTERS = 50
+
+
+@dataclass
+class MatterInput:
+    content: str
+    outcome: str
+    answer: str = ""
+    citizen_name: str = ""
+    citizen_phone: str = ""
+
+
+def _may_record_at(actor, station: Station) -> bool:
+    if access.can_by_region(actor, access.MANAGE, station):
+        return True
+    return station.members.filter(user=actor).exists()
+
+
+def _check_reception(
+    station: Station, date: datetime.date, people_count: int, deputy_ids: Sequence[int],
+    matters: Sequence[MatterInput],
+) -> list[Representative]:  # fmt: skip
+    if date > timezone.localdate():
+        raise DomainError(_("The date cannot be in the future."), field="date")
+    if not 0 <= people_count <= MAX_PEOPLE:
+        raise DomainError(_("Enter a number of people between 0 and 10000."), field="people_count")
+    deputies = list(station.members.filter(pk__in=set(deputy_ids)))
+    if not deputies:
+        raise DomainError(_("Choose at least one deputy of this station."), field="deputies")
+    if len(deputies) != len(set(deputy_ids)):
+        raise DomainError(_("Only deputies of this station can be recorded."), field="deputies")
+    if len(matters) > MAX_MATTERS:
+        raise DomainError(_("At most 50 matters per reception."), field="matters")
+    for number, matter in enumerate(matters, start=1):
+        if not matter.content.strip():
+            raise DomainError(_("Matter %(n)d: describe the matter.") % {"n": number}, field="matters")
+        if matter.outcome not in ReceptionMatter.Outcome.values:
+            raise DomainError(_("Matter %(n)d: choose answered or forwarded.") % {"n": number}, field="matters")
+        if matter.outcome == ReceptionMatter.Outcome.ANSWERED and not matter.answer.strip():
+            raise DomainError(_("Matter %(n)d: write down the answer given.") % {"n": number}, field="matters")
+    return deputies
+
+
+def _create_matters(reception: Reception, matters: Sequence[MatterInput]) -> list[ReceptionMatter]:
+    return ReceptionMatter.objects.bulk_create(
+        [
+            ReceptionMatter(
+                region=reception.region,
+                reception=reception,
+                content=m.content.strip(),
+                outcome=m.outcome,
+                answer=m.answer.strip(),
+                citizen_name=m.citizen_name.strip(),
+                citizen_phone=m.citizen_phone.strip(),
+                solved=m.outcome == ReceptionMatter.Outcome.ANSWERED,
+            )
+            for m in matters
+        ]
+    )
+
+
+@transaction.atomic
+def reception_record(
+    *, actor, station_id: int, date: datetime.date, form: str, people_count: int,
+    deputy_ids: Sequence[int], summary: str = "", matters: Sequence[MatterInput] = (),
+) -> Reception:  # fmt: skip
+    """Log a reception at a station with the matters raised there."""
+    station = access.get_object_or_404(actor, Station.objects.all(), pk=station_id)
+    if not _may_record_at(actor, station):
+        raise PermissionDenied(_("Only the station's deputies and its office record receptions."))
+    if form not in Reception.Form.values:
+        raise DomainError(_("Choose a form of reception."), field="form")
+    deputies = _check_reception(station, date, people_count, deputy_ids, matters)
+    reception = Reception.objects.create(
+        region_id=station.region_id, station=station, date=date, form=form,
+        people_count=people_count, summary=summary.strip(), recorded_by=actor,
+    )  # fmt: skip
+    reception.deputies.set(deputies)
+    created = _create_matters(reception, matters)
+    forwarded = sum(1 for m in created if m.outcome == ReceptionMatter.Outcome.FORWARDED)
+    events.record(
+        actor=actor, target=reception, action="reception_record", after="recorded",
+        data={"matters": len(created), "forwarded": forwarded, "people": people_count},
+    )  # fmt: skip
+    return reception
+
+
+@transaction.atomic
+def reception_update(
+    *, actor, reception_id: int, date: datetime.date, form: str, people_count: int,
+    deputy_ids: Sequence[int], summary: str = "", matters: Sequence[MatterInput] = (),
+) -> Reception:  # fmt: skip
+    """Correct a reception: its author until the office locks it, or the office itself."""
+    reception = access.get_object_or_404(
+        actor, Reception.objects.select_for_update(), pk=reception_id
+    )
+    if reception.is_locked and not access.can_by_region(actor, access.MANAGE, reception):
+        raise DomainError(_("This reception has been locked by the office."))
+    access.require(actor, access.MANAGE, reception)
+    if form not in Reception.Form.values:
+        raise DomainError(_("Choose a form of reception."), field="form")
+    deputies = _check_reception(reception.station, date, people_count, deputy_ids, matters)
+    reception.date, reception.form, reception.people_count = date, form, people_count
+    reception.summary = summary.strip()
+    reception.save(update_fields=["date", "form", "people_count", "summary"])
+    reception.deputies.set(deputies)
+    # Matters that already became citizen issues stay; the others are replaced.
+    reception.matters.filter(petition_id__isnull=True).delete()
+    _create_matters(reception, matters)
+    events.record(actor=actor, target=reception, action="reception_update", data={"matters": len(matters)})
+    return reception
+
+
+def _office_reception(actor, reception_id: int) -> Reception:
+    reception = access.get_object_or_404(actor, Reception.objects.select_for_update(), pk=reception_id)
+    if not access.can_by_region(actor, access.MANAGE, reception):
+        raise PermissionDenied(_("Only the congress office locks and unlocks receptions."))
+    return reception
+
+
+@transaction.atomic
+def reception_lock(*, actor, reception_id: int) -> Reception:
+    """Lock a reception so that its deputies can no longer change it."""
+    reception = _office_reception(actor, reception_id)
+    if reception.is_locked:
+        raise DomainError(_("The reception is already locked."))
+    reception.locked_at, reception.locked_by = timezone.now(), actor
+    reception.save(update_fields=["locked_at", "locked_by"])
+    events.record(actor=actor, target=reception, action="reception_lock", before="open", after="locked")
+    return reception
+
+
+@transaction.atomic
+def reception_unlock(*, actor, reception_id: int, note: str) -> Reception:
+    reception = _office_reception(actor, reception_id)
+    if not reception.is_locked:
+        raise DomainError(_("The reception is not locked."))
+    if not note.strip():
+        raise DomainError(_("Say why the reception is unlocked."), field="note")
+    reception.locked_at, reception.locked_by = None, None
+    reception.save(update_fields=["locked_at", "locked_by"])
+    events.record(actor=actor, target=reception, action="reception_unlock", before="locked", after="open", note=note)
+    return reception
+
+
+@transaction.atomic
+def matter_set_solved(*, actor, matter_id: int, solved: bool) -> ReceptionMatter:
+    """Record that a matter raised at a reception has (or has not) been solved."""
+    matter = access.get_object_or_404(actor, ReceptionMatter.objects.select_for_update(), pk=matter_id)
+    if not access.can_by_region(actor, access.MANAGE, matter):
+        raise PermissionDenied(_("Only the congress office marks matters as solved."))
+    before = matter.solved
+    matter.solved = solved
+    matter.save(update_fields=["solved"])
+    events.record(
+        actor=actor, target=matter, action="matter_solved" if solved else "matter_unsolved",
+        before=str(before).lower(), after=str(solved).lower(),
+    )  # fmt: skip
+    return matter
+
+
+@transaction.atomic
+def shifts_generate(*, actor, rule_id: int, start: datetime.date, end: datetime.date) -> list[DutyShift]:
+    """Create the shifts of a duty rule between two dates; existing slots are left alone."""
+    rule = access.get_object_or_404(actor, DutyRule.objects.select_related("station"), pk=rule_id)
+    access.require(actor, access.MANAGE, rule)
+    if end < start:
+        raise DomainError(_("The end date is before the start date."), field="end")
+    if (end - start).days > 400:
+        raise DomainError(_("Generate at most 400 days at a time."), field="end")
+    taken = set(
+        DutyShift.objects.filter(station=rule.station, date__gte=start - datetime.timedelta(days=31),
+                                 start_time=rule.start_time).values_list("date", flat=True)
+    )  # fmt: skip
+    new = [
+        DutyShift(
+            region_id=rule.station.region_id, station=rule.station, date=o.date,
+            start_time=rule.start_time, end_time=rule.end_time, rule=rule,
+            moved_from=o.moved_from, needs_review=o.needs_review, note=rule.note,
+        )  # fmt: skip
+        for o in roster.occurrences(rule, start, end)
+        if o.date not in taken
+    ]
+    created = DutyShift.objects.bulk_create(new)
+    deputies = list(rule.deputies.values_list("pk", flat=True))
+    through = DutyShift.deputies.through
+    through.objects.bulk_create(
+        [through(dutyshift_id=s.pk, representative_id=d) for s in created for d in deputies]
+    )
+    events.record(
+        actor=actor, target=rule, action="shifts_generate",
+        data={"from": start.isoformat(), "until": end.isoformat(), "created": len(created)},
+    )  # fmt: skip
+    return created
+
+
+@transaction.atomic
+def contact_visit_record(
+    *, actor, date: datetime.date, method: str, note: str = "",
+    household_id: int | None = None, committee_contact_id: int | None = None,
+) -> ContactVisit:  # fmt: skip
+    """Record a meeting with a contact household, or of a committee member with a deputy."""
+    if (household_id is None) == (committee_contact_id is None):
+        raise DomainError(_("Choose either a household or a committee contact."))
+    if date > timezone.localdate():
+        raise DomainError(_("The date cannot be in the future."), field="date")
+    if method not in ContactVisit.Method.values:
+        raise DomainError(_("Choose how the contact took place."), field="method")
+    if household_id is not None:
+        target = access.get_object_or_404(actor, Household.objects.all(), pk=household_id)
+        access.require(actor, access.MANAGE, target)
+        visit = ContactVisit(household=target)
+    else:
+        target = access.get_object_or_404(actor, CommitteeContact.objects.all(), pk=committee_contact_id)
+        if target.member_id != actor.pk and not access.can_by_region(actor, access.MANAGE, target):
+            raise PermissionDenied(_("Only the committee member or the office records this contact."))
+        visit = ContactVisit(committee_contact=target)
+    visit.region_id, visit.date, visit.method = target.region_id, date, method
+    visit.note, visit.recorded_by = note.strip(), actor
+    visit.save()
+    events.record(actor=actor, target=visit, action="contact_visit_record")
+    return visit

@@ -210,6 +210,7 @@ ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous people hold 
 # Rate limits for public endpoints: (requests, seconds).
 RATE_LIMITS = {
     "login": (int(os.environ.get("RATE_LOGIN_COUNT", "10")), 300),
+    "poster": (int(os.environ.get("RATE_POSTER_COUNT", "30")), 60),
 }
 
 LOGGING = {

@@ -1,12 +1,232 @@
-"""Signed-in pages of the stations app for deputies and staff. Being built."""
+"""Signed-in pages of the stations app: the deputies' reception log (phone first), the
+office's statistics and double-contact compliance, and each deputy's archive."""
 
-from django.http import Http404
+import datetime
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import access
+from portal.errors import DomainError
+from stations import queries, workflow
+from stations.forms import MatterFormSet, ReceptionForm
+from stations.models import Reception, Representative, Station, StationMembership
 
 
+def _recording_stations(user):
+    """Stations where ``user`` may log receptions: their own, or the office's."""
+    own = StationMembership.objects.filter(representative__user=user).values("station_id")
+    managed = access.visible(user, Station.objects.all(), access.MANAGE).values("pk")
+    visible = access.visible(user, Station.objects.filter(is_active=True))
+    return visible.filter(Q(pk__in=own) | Q(pk__in=managed)).order_by("name")
+
+
+def _deputies_of(stations):
+    return Representative.objects.filter(stations__in=stations).distinct().order_by("name")
+
+
+def _matters_from(formset) -> list[workflow.MatterInput]:
+    return [
+        workflow.MatterInput(
+            content=f.cleaned_data["content"],
+            outcome=f.cleaned_data["outcome"],
+            answer=f.cleaned_data.get("answer", ""),
+            citizen_name=f.cleaned_data.get("citizen_name", ""),
+            citizen_phone=f.cleaned_data.get("citizen_phone", ""),
+        )
+        for f in formset.forms
+        if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+def _apply_domain_error(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@login_required
 def reception_list(request):
-    raise Http404
+    receptions = (
+        access.visible(request.user, Reception.objects.all())
+        .select_related("station")
+        .annotate(matter_count=Count("matters"))
+        .order_by("-date", "-id")
+    )
+    page = Paginator(receptions, 20).get_page(request.GET.get("page"))
+    editable = set(
+        access.visible(request.user, Reception.objects.filter(pk__in=[r.pk for r in page]), access.MANAGE)
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    return render(
+        request,
+        "stations/desk_reception_list.html",
+        {"page": page, "editable": editable, "can_record": _recording_stations(request.user).exists()},
+    )
 
 
-reception_new = reception_edit = statistics = contact_compliance = archive = archive_export = (
-    lambda request, pk=None: (_ for _ in ()).throw(Http404())
-)
+@login_required
+def reception_new(request):
+    stations = _recording_stations(request.user)
+    if not stations.exists():
+        raise PermissionDenied(_("You are not a deputy of any station."))
+    form = ReceptionForm(request.POST or None, stations=stations, deputies=_deputies_of(stations))
+    if request.method == "GET":
+        mine = Representative.objects.filter(user=request.user).first()
+        if mine is not None:
+            form.fields["deputies"].initial = [mine.pk]
+    formset = MatterFormSet(request.POST or None, prefix="matters")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.reception_record(
+                actor=request.user, station_id=data["station"].pk, date=data["date"],
+                form=data["form"], people_count=data["people_count"],
+                deputy_ids=[d.pk for d in data["deputies"]], summary=data["summary"],
+                matters=_matters_from(formset),
+            )  # fmt: skip
+        except DomainError as exc:
+            _apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("The reception has been recorded."))
+            return redirect("stations_desk:reception_list")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "stations/desk_reception_form.html", {"form": form, "formset": formset, "is_new": True},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+def reception_edit(request, pk):
+    reception = access.get_object_or_404(
+        request.user, Reception.objects.select_related("station"), pk=pk
+    )
+    can_edit = access.can(request.user, access.MANAGE, reception)
+    if not can_edit and request.method == "POST":
+        raise PermissionDenied(_("This reception can no longer be changed by you."))
+    if not can_edit:
+        return render(
+            request, "stations/desk_reception_detail.html",
+            {"reception": reception, "matters": reception.matters.all(), "deputies": reception.deputies.all()},
+        )  # fmt: skip
+    stations = Station.objects.filter(pk=reception.station_id)
+    initial = {
+        "station": reception.station, "date": reception.date, "form": reception.form,
+        "people_count": reception.people_count, "summary": reception.summary,
+        "deputies": list(reception.deputies.values_list("pk", flat=True)),
+    }  # fmt: skip
+    matters_initial = [
+        {"content": m.content, "outcome": m.outcome, "answer": m.answer,
+         "citizen_name": m.citizen_name, "citizen_phone": m.citizen_phone}
+        for m in reception.matters.filter(petition_id__isnull=True)
+    ]  # fmt: skip
+    form = ReceptionForm(
+        request.POST or None, initial=initial, stations=stations, deputies=_deputies_of(stations)
+    )
+    formset = MatterFormSet(request.POST or None, initial=matters_initial, prefix="matters")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.reception_update(
+                actor=request.user, reception_id=reception.pk, date=data["date"], form=data["form"],
+                people_count=data["people_count"], deputy_ids=[d.pk for d in data["deputies"]],
+                summary=data["summary"], matters=_matters_from(formset),
+            )  # fmt: skip
+        except (DomainError, PermissionDenied) as exc:
+            _apply_domain_error(form, exc if isinstance(exc, DomainError) else DomainError(str(exc)))
+        else:
+            messages.success(request, _("The reception has been updated."))
+            return redirect("stations_desk:reception_list")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "stations/desk_reception_form.html",
+        {"form": form, "formset": formset, "is_new": False, "reception": reception}, status=status,
+    )  # fmt: skip
+
+
+def _period(request) -> tuple[datetime.date, datetime.date]:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year + 1)
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def _staff_only(user) -> None:
+    if not (user.is_superuser or access.region_paths(user, access.VIEW)):
+        raise PermissionDenied(_("Only congress office staff see this page."))
+
+
+@login_required
+def statistics(request):
+    _staff_only(request.user)
+    date_from, date_to = _period(request)
+    nodes = queries.station_statistics(request.user, date_from, date_to)
+    return render(
+        request, "stations/desk_statistics.html",
+        {"nodes": nodes, "year": date_from.year, "years": _years()},
+    )  # fmt: skip
+
+
+def _years() -> list[int]:
+    this_year = timezone.localdate().year
+    return list(range(this_year, this_year - 5, -1))
+
+
+@login_required
+def contact_compliance(request):
+    _staff_only(request.user)
+    date_from, _unused = _period(request)
+    deputies, members = queries.contact_compliance(request.user, date_from.year)
+    show_all = request.GET.get("all") == "1"
+    return render(
+        request, "stations/desk_compliance.html",
+        {
+            "deputies": deputies if show_all else [d for d in deputies if not d.compliant],
+            "deputy_total": len(deputies),
+            "short_total": sum(1 for d in deputies if not d.compliant),
+            "members": members, "year": date_from.year, "years": _years(), "show_all": show_all,
+            "quota": queries.HOUSEHOLD_QUOTA, "visits_quota": queries.VISITS_PER_HOUSEHOLD,
+        },
+    )  # fmt: skip
+
+
+def _archive_of(request, pk) -> dict:
+    representative = access.get_object_or_404(
+        request.user, Representative.objects.select_related("region", "group"), pk=pk
+    )
+    year = request.GET.get("year")
+    year = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None
+    return queries.archive(representative, year) | {"year": year, "year_choices": _years()}
+
+
+@login_required
+def archive(request, pk):
+    return render(request, "stations/desk_archive.html", _archive_of(request, pk))
+
+
+@login_required
+def archive_export(request, pk):
+    data = _archive_of(request, pk)
+    from stations.exports import archive_workbook
+
+    buffer = io.BytesIO()
+    archive_workbook(data).save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"archive-{data['representative'].id_code}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+

@@ -1,0 +1,72 @@
+"""Forms of the deputies' pages. They validate input; the rules live in workflow.py."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import Reception, ReceptionMatter, Representative, Station
+
+
+class ReceptionForm(forms.Form):
+    station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none())
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    form = forms.ChoiceField(label=_("Form of reception"), choices=Reception.Form.choices)
+    people_count = forms.IntegerField(
+        label=_("People received"), min_value=0, max_value=10_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )  # fmt: skip
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("Deputies present"), queryset=Representative.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    summary = forms.CharField(
+        label=_("Summary (optional)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args, stations, deputies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations
+        self.fields["deputies"].queryset = deputies
+        self.fields["date"].initial = timezone.localdate
+        if stations.count() == 1:
+            self.fields["station"].initial = stations.first()
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        if date < timezone.localdate() - datetime.timedelta(days=366):
+            raise forms.ValidationError(_("Record receptions within a year of the date."))
+        return date
+
+
+class MatterForm(forms.Form):
+    content = forms.CharField(
+        label=_("Matter raised"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=ReceptionMatter.Outcome.choices, widget=forms.RadioSelect,
+        initial=ReceptionMatter.Outcome.ANSWERED,
+    )  # fmt: skip
+    answer = forms.CharField(
+        label=_("Answer given on the spot"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    citizen_name = forms.CharField(label=_("Citizen's name (optional)"), required=False, max_length=64)
+    citizen_phone = forms.RegexField(
+        label=_("Citizen's phone (optional)"), required=False, max_length=20, regex=r"^[0-9+\- ]{7,20}$",
+        error_messages={"invalid": _("Enter a phone number of 7 to 20 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == ReceptionMatter.Outcome.ANSWERED and not (data.get("answer") or "").strip():
+            self.add_error("answer", _("Write down the answer given on the spot."))
+        return data
+
+
+MatterFormSet = forms.formset_factory(MatterForm, extra=1, max_num=50, validate_max=True)

@@ -1,0 +1,238 @@
+"""Read-side queries of the stations app: statistics, compliance and the deputy archive.
+
+Every function starts from ``portal.access`` and costs a fixed number of queries, however
+many stations, deputies or receptions there are.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+
+from portal import access
+from portal.models import Region
+from stations.models import (
+    CommitteeContact,
+    ContactVisit,
+    DutyShift,
+    Household,
+    Reception,
+    ReceptionMatter,
+    Representative,
+    Station,
+)
+
+HOUSEHOLD_QUOTA = 3
+VISITS_PER_HOUSEHOLD = 2
+COMMITTEE_MIN, COMMITTEE_MAX = 3, 5
+REQUIRED_KINDS = (Household.Kind.WEALTH_LEADER, Household.Kind.POOR, Household.Kind.WORTHY)
+
+
+@dataclass
+class Figures:
+    receptions: int = 0
+    people: int = 0
+    matters: int = 0
+    solved: int = 0
+    stations: int = 0
+
+    def add(self, other: Figures) -> None:
+        self.receptions += other.receptions
+        self.people += other.people
+        self.matters += other.matters
+        self.solved += other.solved
+        self.stations += other.stations
+
+
+@dataclass
+class RegionFigures:
+    region: Region
+    figures: Figures = field(default_factory=Figures)
+    stations: list[tuple[Station, Figures]] = field(default_factory=list)
+
+
+def station_statistics(
+    actor, date_from: datetime.date, date_to: datetime.date, root: Region | None = None
+) -> list[RegionFigures]:
+    """Return receptions, people received, matters collected and solved per region (city >
+    county > township, with each township's stations), rolled up the tree, for the stations
+    ``actor`` may see and the receptions dated in [date_from, date_to]."""
+    stations = access.visible(actor, Station.objects.select_related("region"))
+    if root is not None:
+        stations = stations.filter(region__path__startswith=root.path)
+    stations = list(stations.order_by("region__path", "name"))
+    station_ids = [s.pk for s in stations]
+    period = Q(date__gte=date_from, date__lte=date_to)
+    per_station: dict[int, Figures] = defaultdict(Figures)
+    for row in (
+        Reception.objects.filter(period, station_id__in=station_ids)
+        .values("station_id")
+        .annotate(n=Count("id"), people=Sum("people_count"))
+    ):
+        figures = per_station[row["station_id"]]
+        figures.receptions, figures.people = row["n"], row["people"] or 0
+    for row in (
+        ReceptionMatter.objects.filter(
+            reception__date__gte=date_from, reception__date__lte=date_to,
+            reception__station_id__in=station_ids,
+        )
+        .values("reception__station_id")
+        .annotate(n=Count("id"), solved=Count("id", filter=Q(solved=True)))
+    ):  # fmt: skip
+        figures = per_station[row["reception__station_id"]]
+        figures.matters, figures.solved = row["n"], row["solved"]
+
+    # The tree down to townships: a village station counts for its township and above.
+    paths = {p for s in stations for p in _ancestor_paths(s.region.path)}
+    regions = {
+        r.path: RegionFigures(r)
+        for r in Region.objects.filter(path__in=paths, level__lte=Region.Level.TOWNSHIP)
+    }
+    for station in stations:
+        figures = per_station[station.pk]
+        figures.stations = 1
+        ancestors = [regions[p] for p in _ancestor_paths(station.region.path) if p in regions]
+        for node in ancestors:
+            node.figures.add(figures)
+        if ancestors:
+            ancestors[-1].stations.append((station, figures))
+    return sorted(regions.values(), key=lambda node: node.region.path)
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """Return the paths of a region and its ancestors, root first."""
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+@dataclass
+class DeputyCompliance:
+    representative: Representative
+    households: int
+    missing_kinds: list[str]
+    short_households: list[tuple[Household, int]]  # (household, visits this year)
+
+    @property
+    def compliant(self) -> bool:
+        return (
+            self.households >= HOUSEHOLD_QUOTA
+            and not self.missing_kinds
+            and not self.short_households
+        )
+
+
+@dataclass
+class MemberCompliance:
+    member_name: str
+    deputies: int
+
+    @property
+    def compliant(self) -> bool:
+        return COMMITTEE_MIN <= self.deputies <= COMMITTEE_MAX
+
+
+def contact_compliance(actor, year: int, root: Region | None = None):
+    """Return (deputies, committee members) with their double-contact figures for ``year``:
+    each deputy keeps at least 3 households (one of each kind) and meets each at least twice
+    a year; each committee member keeps 3–5 deputies."""
+    deputies = access.visible(actor, Representative.objects.filter(is_active=True))
+    if root is not None:
+        deputies = deputies.filter(region__path__startswith=root.path)
+    deputies = list(deputies.select_related("region").order_by("region__path", "name"))
+    households = (
+        Household.objects.filter(representative__in=[d.pk for d in deputies], is_active=True)
+        .annotate(visits_this_year=Count("visits", filter=Q(visits__date__year=year)))
+        .order_by("name")
+    )
+    by_deputy: dict[int, list[Household]] = defaultdict(list)
+    for household in households:
+        by_deputy[household.representative_id].append(household)
+    labels = dict(Household.Kind.choices)
+    deputy_rows = []
+    for deputy in deputies:
+        own = by_deputy[deputy.pk]
+        kinds = {h.kind for h in own}
+        deputy_rows.append(
+            DeputyCompliance(
+                representative=deputy,
+                households=len(own),
+                missing_kinds=[str(labels[k]) for k in REQUIRED_KINDS if k not in kinds],
+                short_households=[
+                    (h, h.visits_this_year) for h in own if h.visits_this_year < VISITS_PER_HOUSEHOLD
+                ],
+            )
+        )
+    contacts = access.visible(actor, CommitteeContact.objects.filter(is_active=True))
+    if root is not None:
+        contacts = contacts.filter(region__path__startswith=root.path)
+    member_rows = [
+        MemberCompliance(row["member__full_name"] or row["member__username"], row["n"])
+        for row in contacts.values("member_id", "member__full_name", "member__username")
+        .annotate(n=Count("representative", distinct=True))
+        .order_by("member__username")
+    ]
+    return deputy_rows, member_rows
+
+
+@dataclass
+class YearSummary:
+    year: int
+    receptions: int = 0
+    people: int = 0
+    matters: int = 0
+    visits: int = 0
+    activities: int = 0
+    shifts: int = 0
+
+
+def archive(representative: Representative, year: int | None = None) -> dict:
+    """Return everything the portal recorded of one deputy's work (履职档案), newest first,
+    with a summary per year. The caller has checked that it may see the deputy."""
+
+    def in_year(queryset, field_name="date"):
+        return queryset.filter(**{f"{field_name}__year": year}) if year else queryset
+
+    receptions = list(
+        in_year(representative.receptions.all())
+        .select_related("station")
+        .annotate(matter_count=Count("matters"))
+        .order_by("-date", "-id")
+    )
+    visits = list(
+        in_year(ContactVisit.objects.filter(household__representative=representative))
+        .select_related("household")
+        .order_by("-date", "-id")
+    )
+    activities = list(in_year(representative.activities.all()).order_by("-date", "-id"))
+    shifts = list(
+        in_year(DutyShift.objects.filter(deputies=representative)).select_related("station")
+        .order_by("-date")
+    )  # fmt: skip
+    summaries: dict[int, YearSummary] = {}
+
+    def summary(date):
+        return summaries.setdefault(date.year, YearSummary(date.year))
+
+    for reception in receptions:
+        s = summary(reception.date)
+        s.receptions += 1
+        s.people += reception.people_count
+        s.matters += reception.matter_count
+    for visit in visits:
+        summary(visit.date).visits += 1
+    for activity in activities:
+        summary(activity.date).activities += 1
+    for shift in shifts:
+        summary(shift.date).shifts += 1
+    return {
+        "representative": representative,
+        "mandates": list(representative.mandates.select_related("region")),
+        "receptions": receptions,
+        "visits": visits,
+        "activities": activities,
+        "shifts": shifts,
+        "years": sorted(summaries.values(), key=lambda s: s.year, reverse=True),
+    }

@@ -36,10 +36,14 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters live in the cache; every test starts with none."""
+def _fresh_cache(settings):
+    """Rate-limit counters live in the cache: every test gets a private, empty one, so that
+    test runs never share counters with each other or with a running portal."""
     from django.core.cache import cache
 
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
     cache.clear()
     yield
 

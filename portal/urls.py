@@ -5,11 +5,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from portal import api, views
+from stations import api as stations_api
 
 router = DefaultRouter()
 router.register("regions", api.RegionViewSet, basename="region")
 router.register("departments", api.DepartmentViewSet, basename="department")
 router.register("events", api.EventViewSet, basename="event")
+router.register("representatives", stations_api.RepresentativeViewSet, basename="representative")
+router.register("stations", stations_api.StationViewSet, basename="station")
+router.register("shifts", stations_api.ShiftViewSet, basename="shift")
+router.register("receptions", stations_api.ReceptionViewSet, basename="reception")
+router.register("matters", stations_api.MatterViewSet, basename="matter")
+router.register("households", stations_api.HouseholdViewSet, basename="household")
+router.register("contact-visits", stations_api.ContactVisitViewSet, basename="contact-visit")
+router.register("activities", stations_api.ActivityViewSet, basename="activity")
 
 api_patterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),

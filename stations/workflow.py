@@ -117,26 +117,45 @@ def reception_record(
 @transaction.atomic
 def reception_update(
     *, actor, reception_id: int, date: datetime.date, form: str, people_count: int,
-    deputy_ids: Sequence[int], summary: str = "", matters: Sequence[MatterInput] = (),
+    deputy_ids: Sequence[int], summary: str = "", matters: Sequence[MatterInput] | None = None,
 ) -> Reception:  # fmt: skip
-    """Correct a reception: its author until the office locks it, or the office itself."""
+    """Correct a reception: its author until the office locks it, or the office itself.
+
+    ``matters=None`` keeps the matters as they are; a list replaces those that have not
+    become citizen issues, keeping the office's "solved" mark of a matter left unchanged."""
     reception = access.get_object_or_404(
         actor, Reception.objects.select_for_update(), pk=reception_id
     )
     if reception.is_locked and not access.can_by_region(actor, access.MANAGE, reception):
+        access.require(actor, access.VIEW, reception)
+        if reception.recorded_by_id != actor.pk:
+            raise PermissionDenied(_("You do not have permission to do this."))
         raise DomainError(_("This reception has been locked by the office."))
     access.require(actor, access.MANAGE, reception)
     if form not in Reception.Form.values:
         raise DomainError(_("Choose a form of reception."), field="form")
-    deputies = _check_reception(reception.station, date, people_count, deputy_ids, matters)
+    kept = reception.matters.filter(petition_id__isnull=False).count()
+    if matters is not None and kept + len(matters) > MAX_MATTERS:
+        raise DomainError(_("At most 50 matters per reception."), field="matters")
+    deputies = _check_reception(reception.station, date, people_count, deputy_ids, matters or ())
     reception.date, reception.form, reception.people_count = date, form, people_count
     reception.summary = summary.strip()
     reception.save(update_fields=["date", "form", "people_count", "summary"])
     reception.deputies.set(deputies)
-    # Matters that already became citizen issues stay; the others are replaced.
-    reception.matters.filter(petition_id__isnull=True).delete()
-    _create_matters(reception, matters)
-    events.record(actor=actor, target=reception, action="reception_update", data={"matters": len(matters)})
+    if matters is not None:
+        # Matters that already became citizen issues stay; the others are replaced.
+        replaced = reception.matters.filter(petition_id__isnull=True)
+        solved_before = {(m.content, m.outcome): m.solved for m in replaced}
+        replaced.delete()
+        for matter in _create_matters(reception, matters):
+            key = (matter.content, matter.outcome)
+            if key in solved_before and solved_before[key] != matter.solved:
+                matter.solved = solved_before[key]
+                matter.save(update_fields=["solved"])
+    events.record(
+        actor=actor, target=reception, action="reception_update",
+        data={"matters": None if matters is None else len(matters)},
+    )  # fmt: skip
     return reception
 
 
@@ -230,7 +249,7 @@ def contact_visit_record(
 ) -> ContactVisit:  # fmt: skip
     """Record a meeting with a contact household, or of a committee member with a deputy."""
     if (household_id is None) == (committee_contact_id is None):
-        raise DomainError(_("Choose either a household or a committee contact."))
+        raise DomainError(_("Choose either a household or a committee contact."), field="household")
     if date > timezone.localdate():
         raise DomainError(_("The date cannot be in the future."), field="date")
     if method not in ContactVisit.Method.values:

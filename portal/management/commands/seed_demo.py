@@ -3,13 +3,15 @@ from django.utils.translation import gettext as _
 
 from portal.demo import core
 from portal.models import Department, Region, User
+from stations import demo as stations_demo
 
 
 class Command(BaseCommand):
     help = "Build the demo jurisdiction and accounts of CONTRACT.md (idempotent)."
 
     def handle(self, **options):
-        core.build()
+        regions = core.build()
+        stations_demo.build(regions)
         self.stdout.write(
             _("Demo data ready: %(regions)d regions, %(units)d handling units, %(users)d accounts.")
             % {

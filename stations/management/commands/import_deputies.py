@@ -1,0 +1,56 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from stations import importer
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the deputy roster from a .csv or .xlsx file (roster number, name, level, term, "
+        "region code, …); all or nothing, matched by roster number."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("roster_file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Check the file only.")
+
+    def handle(self, roster_file: Path, dry_run: bool, **options):
+        try:
+            data = roster_file.read_bytes()
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot read %(file)s: %(error)s") % {"file": roster_file, "error": exc.strerror}
+            ) from None
+        try:
+            rows = importer.parse(data, importer.file_format(roster_file.name, data))
+        except importer.DeputyImportError as exc:
+            for line in exc.errors:
+                self.stderr.write(line)
+            raise CommandError(
+                _("Nothing was imported: %(n)d error(s).") % {"n": len(exc.errors)}
+            ) from None
+        deputies = len({row.id_code for row in rows})
+        if dry_run:
+            self.stdout.write(
+                _("The roster is valid: %(rows)d rows, %(deputies)d deputies.")
+                % {"rows": len(rows), "deputies": deputies}
+            )
+            return
+        report = importer.import_rows(rows)
+        self.stdout.write(
+            _(
+                "Imported: %(created)d deputies created, %(updated)d updated, %(unchanged)d "
+                "unchanged; %(mandates)d mandates, %(memberships)d station memberships and "
+                "%(groups)d deputy groups added."
+            )
+            % {
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "mandates": report.mandates,
+                "memberships": report.memberships,
+                "groups": report.groups,
+            }
+        )

@@ -44,8 +44,9 @@ class WorkCalendar:
         # at the end of the span is still answered from data.
         self.start, self.end = start, end + datetime.timedelta(days=40)
         self.known_years = set(
-            CalendarYear.objects.filter(year__gte=self.start.year, year__lte=self.end.year)
-            .values_list("year", flat=True)
+            CalendarYear.objects.filter(
+                year__gte=self.start.year, year__lte=self.end.year
+            ).values_list("year", flat=True)
         )
         self.days = {
             day.date: day

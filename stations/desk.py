@@ -68,7 +68,11 @@ def reception_list(request):
     return render(
         request,
         "stations/desk_reception_list.html",
-        {"page": page, "editable": editable, "can_record": _recording_stations(request.user).exists()},
+        {
+            "page": page,
+            "editable": editable,
+            "can_record": _recording_stations(request.user).exists(),
+        },
     )
 
 
@@ -141,7 +145,9 @@ def reception_edit(request, pk):
                 summary=data["summary"], matters=_matters_from(formset),
             )  # fmt: skip
         except (DomainError, PermissionDenied) as exc:
-            _apply_domain_error(form, exc if isinstance(exc, DomainError) else DomainError(str(exc)))
+            _apply_domain_error(
+                form, exc if isinstance(exc, DomainError) else DomainError(str(exc))
+            )
         else:
             messages.success(request, _("The reception has been updated."))
             return redirect("stations_desk:reception_list")
@@ -229,4 +235,3 @@ def archive_export(request, pk):
     filename = f"archive-{data['representative'].id_code}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-

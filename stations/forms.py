@@ -11,7 +11,9 @@ from stations.models import Reception, ReceptionMatter, Representative, Station
 
 class ReceptionForm(forms.Form):
     station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none())
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     form = forms.ChoiceField(label=_("Form of reception"), choices=Reception.Form.choices)
     people_count = forms.IntegerField(
         label=_("People received"), min_value=0, max_value=10_000,
@@ -55,7 +57,9 @@ class MatterForm(forms.Form):
         label=_("Answer given on the spot"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
-    citizen_name = forms.CharField(label=_("Citizen's name (optional)"), required=False, max_length=64)
+    citizen_name = forms.CharField(
+        label=_("Citizen's name (optional)"), required=False, max_length=64
+    )
     citizen_phone = forms.RegexField(
         label=_("Citizen's phone (optional)"), required=False, max_length=20, regex=r"^[0-9+\- ]{7,20}$",
         error_messages={"invalid": _("Enter a phone number of 7 to 20 digits.")},
@@ -64,7 +68,10 @@ class MatterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("outcome") == ReceptionMatter.Outcome.ANSWERED and not (data.get("answer") or "").strip():
+        if (
+            data.get("outcome") == ReceptionMatter.Outcome.ANSWERED
+            and not (data.get("answer") or "").strip()
+        ):
             self.add_error("answer", _("Write down the answer given on the spot."))
         return data
 

@@ -24,7 +24,9 @@ class MandateLevel(models.TextChoices):
 class RepresentativeGroup(models.Model):
     """A deputy group (代表小组) of a township or district."""
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=64)
     leader = models.ForeignKey(
         "Representative", verbose_name=_("group leader"), on_delete=models.SET_NULL,
@@ -141,7 +143,9 @@ class Station(models.Model):
         VILLAGE = "village", _("Village/community station")
         ONLINE = "online", _("Online station")
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -165,7 +169,9 @@ class Station(models.Model):
         verbose_name = _("liaison station")
         verbose_name_plural = _("liaison stations")
         ordering = ["region__path", "kind", "name"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="station_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="station_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -177,9 +183,13 @@ class Station(models.Model):
 class StationMembership(models.Model):
     """A deputy entered into a station (进站)."""
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE)
-    representative = models.ForeignKey(Representative, verbose_name=_("deputy"), on_delete=models.CASCADE)
+    representative = models.ForeignKey(
+        Representative, verbose_name=_("deputy"), on_delete=models.CASCADE
+    )
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
 
     class Meta:
@@ -207,8 +217,12 @@ class DutyRule(models.Model):
         MONTHLY = "monthly", _("Every month")
         WEEKLY = "weekly", _("Every week")
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
-    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="duty_rules")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="duty_rules"
+    )
     frequency = models.CharField(_("frequency"), max_length=16, choices=Frequency.choices)
     day_of_month = models.PositiveSmallIntegerField(
         _("day of the month"), null=True, blank=True,
@@ -225,7 +239,9 @@ class DutyRule(models.Model):
     )  # fmt: skip
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    deputies = models.ManyToManyField(Representative, verbose_name=_("deputies on duty"), blank=True, related_name="+")
+    deputies = models.ManyToManyField(
+        Representative, verbose_name=_("deputies on duty"), blank=True, related_name="+"
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
@@ -233,11 +249,15 @@ class DutyRule(models.Model):
         verbose_name_plural = _("duty rules")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(frequency="monthly", day_of_month__gte=1, day_of_month__lte=31)
-                           | Q(frequency="weekly", weekday__gte=0, weekday__lte=6)),
+                condition=(
+                    Q(frequency="monthly", day_of_month__gte=1, day_of_month__lte=31)
+                    | Q(frequency="weekly", weekday__gte=0, weekday__lte=6)
+                ),
                 name="duty_rule_day_matches_frequency",
             ),  # fmt: skip
-            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="duty_rule_times"),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="duty_rule_times"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -247,14 +267,25 @@ class DutyRule(models.Model):
 class DutyShift(models.Model):
     """One duty shift at a station, announced in advance (工作预告)."""
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
-    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="shifts")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="shifts"
+    )
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("from"))
     end_time = models.TimeField(_("until"))
-    deputies = models.ManyToManyField(Representative, verbose_name=_("deputies on duty"), blank=True, related_name="shifts")
+    deputies = models.ManyToManyField(
+        Representative, verbose_name=_("deputies on duty"), blank=True, related_name="shifts"
+    )
     rule = models.ForeignKey(
-        DutyRule, verbose_name=_("duty rule"), on_delete=models.SET_NULL, null=True, blank=True, related_name="shifts"
+        DutyRule,
+        verbose_name=_("duty rule"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shifts",
     )
     moved_from = models.DateField(_("moved from"), null=True, blank=True)
     needs_review = models.BooleanField(
@@ -268,8 +299,12 @@ class DutyShift(models.Model):
         verbose_name_plural = _("duty roster")
         ordering = ["date", "start_time"]
         constraints = [
-            models.UniqueConstraint(fields=["station", "date", "start_time"], name="shift_unique_slot"),
-            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="shift_times"),
+            models.UniqueConstraint(
+                fields=["station", "date", "start_time"], name="shift_unique_slot"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="shift_times"
+            ),
         ]
         indexes = [models.Index(fields=["station", "date"], name="shift_station_date_idx")]
 
@@ -288,15 +323,24 @@ class Reception(models.Model):
         ONLINE = "online", _("Online (网上)")
         VISIT = "visit", _("Visit (走访)")
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
-    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="receptions")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="receptions"
+    )
     date = models.DateField(_("date"))
     form = models.CharField(_("form"), max_length=20, choices=Form.choices, default=Form.SITTING)
     people_count = models.PositiveIntegerField(_("people received"))
-    deputies = models.ManyToManyField(Representative, verbose_name=_("deputies present"), related_name="receptions")
+    deputies = models.ManyToManyField(
+        Representative, verbose_name=_("deputies present"), related_name="receptions"
+    )
     summary = models.TextField(_("summary"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
@@ -310,7 +354,9 @@ class Reception(models.Model):
         verbose_name_plural = _("reception log")
         ordering = ["-date", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(people_count__lte=10000), name="reception_people_bound"),
+            models.CheckConstraint(
+                condition=Q(people_count__lte=10000), name="reception_people_bound"
+            ),
         ]
         indexes = [models.Index(fields=["region", "date"], name="reception_region_date_idx")]
 
@@ -329,8 +375,12 @@ class ReceptionMatter(models.Model):
         ANSWERED = "answered", _("Answered on the spot")
         FORWARDED = "forwarded", _("Forwarded")
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
-    reception = models.ForeignKey(Reception, verbose_name=_("reception"), on_delete=models.CASCADE, related_name="matters")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    reception = models.ForeignKey(
+        Reception, verbose_name=_("reception"), on_delete=models.CASCADE, related_name="matters"
+    )
     content = models.TextField(_("matter raised"))
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     answer = models.TextField(_("answer given"), blank=True)
@@ -363,9 +413,14 @@ class Household(models.Model):
         WORTHY = "worthy", _("Local worthy (乡贤)")
         OTHER = "other", _("Other household")
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
     representative = models.ForeignKey(
-        Representative, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="households"
+        Representative,
+        verbose_name=_("deputy"),
+        on_delete=models.CASCADE,
+        related_name="households",
     )
     name = models.CharField(_("head of household"), max_length=64)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -385,12 +440,20 @@ class Household(models.Model):
 class CommitteeContact(models.Model):
     """A standing-committee member (or presidium member) who contacts a deputy (双联系)."""
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("committee member"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("committee member"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     representative = models.ForeignKey(
-        Representative, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="committee_contacts"
+        Representative,
+        verbose_name=_("deputy"),
+        on_delete=models.CASCADE,
+        related_name="committee_contacts",
     )
     is_active = models.BooleanField(_("in contact"), default=True)
 
@@ -398,7 +461,9 @@ class CommitteeContact(models.Model):
         verbose_name = _("committee member's deputy")
         verbose_name_plural = _("committee members' deputies")
         constraints = [
-            models.UniqueConstraint(fields=["member", "representative"], name="committee_contact_unique")
+            models.UniqueConstraint(
+                fields=["member", "representative"], name="committee_contact_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -414,19 +479,31 @@ class ContactVisit(models.Model):
         MEETING = "meeting", _("Meeting")
         ONLINE = "online", _("Online")
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), on_delete=models.CASCADE, null=True, blank=True, related_name="visits"
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="visits",
     )
     committee_contact = models.ForeignKey(
         CommitteeContact, verbose_name=_("committee contact"), on_delete=models.CASCADE,
         null=True, blank=True, related_name="visits",
     )  # fmt: skip
     date = models.DateField(_("date"))
-    method = models.CharField(_("method"), max_length=16, choices=Method.choices, default=Method.VISIT)
+    method = models.CharField(
+        _("method"), max_length=16, choices=Method.choices, default=Method.VISIT
+    )
     note = models.TextField(_("what was discussed"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -456,11 +533,15 @@ class Activity(models.Model):
         MEETING = "meeting", _("Meeting (会议)")
         OTHER = "other", _("Other activity")
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
-    participants = models.ManyToManyField(Representative, verbose_name=_("deputies taking part"), related_name="activities")
+    participants = models.ManyToManyField(
+        Representative, verbose_name=_("deputies taking part"), related_name="activities"
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

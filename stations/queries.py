@@ -161,7 +161,9 @@ def contact_compliance(actor, year: int, root: Region | None = None):
                 households=len(own),
                 missing_kinds=[str(labels[k]) for k in REQUIRED_KINDS if k not in kinds],
                 short_households=[
-                    (h, h.visits_this_year) for h in own if h.visits_this_year < VISITS_PER_HOUSEHOLD
+                    (h, h.visits_this_year)
+                    for h in own
+                    if h.visits_this_year < VISITS_PER_HOUSEHOLD
                 ],
             )
         )

@@ -53,7 +53,10 @@ def nominal_dates(rule: DutyRule, start: datetime.date, end: datetime.date):
 
 
 def occurrences(
-    rule: DutyRule, start: datetime.date, end: datetime.date, work_calendar: WorkCalendar | None = None
+    rule: DutyRule,
+    start: datetime.date,
+    end: datetime.date,
+    work_calendar: WorkCalendar | None = None,
 ) -> list[Occurrence]:
     """Return the dates of ``rule`` between ``start`` and ``end``, adjusted for holidays."""
     work_calendar = work_calendar or WorkCalendar(start - datetime.timedelta(days=31), end)

@@ -62,11 +62,17 @@ def _check_reception(
         raise DomainError(_("At most 50 matters per reception."), field="matters")
     for number, matter in enumerate(matters, start=1):
         if not matter.content.strip():
-            raise DomainError(_("Matter %(n)d: describe the matter.") % {"n": number}, field="matters")
+            raise DomainError(
+                _("Matter %(n)d: describe the matter.") % {"n": number}, field="matters"
+            )
         if matter.outcome not in ReceptionMatter.Outcome.values:
-            raise DomainError(_("Matter %(n)d: choose answered or forwarded.") % {"n": number}, field="matters")
+            raise DomainError(
+                _("Matter %(n)d: choose answered or forwarded.") % {"n": number}, field="matters"
+            )
         if matter.outcome == ReceptionMatter.Outcome.ANSWERED and not matter.answer.strip():
-            raise DomainError(_("Matter %(n)d: write down the answer given.") % {"n": number}, field="matters")
+            raise DomainError(
+                _("Matter %(n)d: write down the answer given.") % {"n": number}, field="matters"
+            )
     return deputies
 
 
@@ -160,7 +166,9 @@ def reception_update(
 
 
 def _office_reception(actor, reception_id: int) -> Reception:
-    reception = access.get_object_or_404(actor, Reception.objects.select_for_update(), pk=reception_id)
+    reception = access.get_object_or_404(
+        actor, Reception.objects.select_for_update(), pk=reception_id
+    )
     if not access.can_by_region(actor, access.MANAGE, reception):
         raise PermissionDenied(_("Only the congress office locks and unlocks receptions."))
     return reception
@@ -174,7 +182,9 @@ def reception_lock(*, actor, reception_id: int) -> Reception:
         raise DomainError(_("The reception is already locked."))
     reception.locked_at, reception.locked_by = timezone.now(), actor
     reception.save(update_fields=["locked_at", "locked_by"])
-    events.record(actor=actor, target=reception, action="reception_lock", before="open", after="locked")
+    events.record(
+        actor=actor, target=reception, action="reception_lock", before="open", after="locked"
+    )
     return reception
 
 
@@ -187,14 +197,23 @@ def reception_unlock(*, actor, reception_id: int, note: str) -> Reception:
         raise DomainError(_("Say why the reception is unlocked."), field="note")
     reception.locked_at, reception.locked_by = None, None
     reception.save(update_fields=["locked_at", "locked_by"])
-    events.record(actor=actor, target=reception, action="reception_unlock", before="locked", after="open", note=note)
+    events.record(
+        actor=actor,
+        target=reception,
+        action="reception_unlock",
+        before="locked",
+        after="open",
+        note=note,
+    )
     return reception
 
 
 @transaction.atomic
 def matter_set_solved(*, actor, matter_id: int, solved: bool) -> ReceptionMatter:
     """Record that a matter raised at a reception has (or has not) been solved."""
-    matter = access.get_object_or_404(actor, ReceptionMatter.objects.select_for_update(), pk=matter_id)
+    matter = access.get_object_or_404(
+        actor, ReceptionMatter.objects.select_for_update(), pk=matter_id
+    )
     if not access.can_by_region(actor, access.MANAGE, matter):
         raise PermissionDenied(_("Only the congress office marks matters as solved."))
     before = matter.solved
@@ -208,7 +227,9 @@ def matter_set_solved(*, actor, matter_id: int, solved: bool) -> ReceptionMatter
 
 
 @transaction.atomic
-def shifts_generate(*, actor, rule_id: int, start: datetime.date, end: datetime.date) -> list[DutyShift]:
+def shifts_generate(
+    *, actor, rule_id: int, start: datetime.date, end: datetime.date
+) -> list[DutyShift]:
     """Create the shifts of a duty rule between two dates; existing slots are left alone."""
     rule = access.get_object_or_404(actor, DutyRule.objects.select_related("station"), pk=rule_id)
     access.require(actor, access.MANAGE, rule)
@@ -222,9 +243,15 @@ def shifts_generate(*, actor, rule_id: int, start: datetime.date, end: datetime.
     )  # fmt: skip
     new = [
         DutyShift(
-            region_id=rule.station.region_id, station=rule.station, date=o.date,
-            start_time=rule.start_time, end_time=rule.end_time, rule=rule,
-            moved_from=o.moved_from, needs_review=o.needs_review, note=rule.note,
+            region_id=rule.station.region_id,
+            station=rule.station,
+            date=o.date,
+            start_time=rule.start_time,
+            end_time=rule.end_time,
+            rule=rule,
+            moved_from=o.moved_from,
+            needs_review=o.needs_review,
+            note=rule.note,
         )  # fmt: skip
         for o in roster.occurrences(rule, start, end)
         if o.date not in taken
@@ -259,9 +286,13 @@ def contact_visit_record(
         access.require(actor, access.MANAGE, target)
         visit = ContactVisit(household=target)
     else:
-        target = access.get_object_or_404(actor, CommitteeContact.objects.all(), pk=committee_contact_id)
+        target = access.get_object_or_404(
+            actor, CommitteeContact.objects.all(), pk=committee_contact_id
+        )
         if target.member_id != actor.pk and not access.can_by_region(actor, access.MANAGE, target):
-            raise PermissionDenied(_("Only the committee member or the office records this contact."))
+            raise PermissionDenied(
+                _("Only the committee member or the office records this contact.")
+            )
         visit = ContactVisit(committee_contact=target)
     visit.region_id, visit.date, visit.method = target.region_id, date, method
     visit.note, visit.recorded_by = note.strip(), actor

@@ -1,9 +1,9 @@
 """Stations on top of the portal's two-city world (see tests/portal/conftest.py).
 
-    townA1: station "甲一镇中心联络站" (central) with deputies dep_a1 (account m_deputy) and
-            dep_a1b (account m_deputy2); village station "甲一村联络站" in villageA1 with dep_a1
-    townA2: station "甲二镇中心联络站" with dep_a2 (account m_deputy3), the sibling township
-    townB1: station "乙一镇中心联络站" with dep_b1 (no account)
+townA1: station "甲一镇中心联络站" (central) with deputies dep_a1 (account m_deputy) and
+        dep_a1b (account m_deputy2); village station "甲一村联络站" in villageA1 with dep_a1
+townA2: station "甲二镇中心联络站" with dep_a2 (account m_deputy3), the sibling township
+townB1: station "乙一镇中心联络站" with dep_b1 (no account)
 """
 
 from dataclasses import dataclass
@@ -35,8 +35,12 @@ def sworld(world) -> StationWorld:  # noqa: F811
     r = world.regions
     from portal.models import User
 
-    deputy2 = UserFactory(username="m_deputy2", kind=User.Kind.DEPUTY, region=r["townA1"], is_staff=False)
-    deputy3 = UserFactory(username="m_deputy3", kind=User.Kind.DEPUTY, region=r["townA2"], is_staff=False)
+    deputy2 = UserFactory(
+        username="m_deputy2", kind=User.Kind.DEPUTY, region=r["townA1"], is_staff=False
+    )
+    deputy3 = UserFactory(
+        username="m_deputy3", kind=User.Kind.DEPUTY, region=r["townA2"], is_staff=False
+    )
     deps = {
         "a1": make_deputy(r["townA1"], "甲一代表", "D-A1", world.users["deputy"]),
         "a1b": make_deputy(r["townA1"], "甲一乙代表", "D-A1B", deputy2),

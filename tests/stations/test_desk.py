@@ -37,15 +37,28 @@ def test_deputy_logs_a_reception_with_an_answered_and_a_forwarded_matter(client,
     client.force_login(sworld.base.users["deputy"])
     form = client.get("/desk/receptions/new/")
     assert form.status_code == 200
-    assert "甲一镇中心联络站" in form.content.decode() and "乙一镇中心联络站" not in form.content.decode()
-    response = client.post("/desk/receptions/new/", post_data(sworld.stations["a1"], [sworld.deps["a1"]], [ANSWERED, FORWARDED]))
+    assert (
+        "甲一镇中心联络站" in form.content.decode()
+        and "乙一镇中心联络站" not in form.content.decode()
+    )
+    response = client.post(
+        "/desk/receptions/new/",
+        post_data(sworld.stations["a1"], [sworld.deps["a1"]], [ANSWERED, FORWARDED]),
+    )
     assert response.status_code == 302
     reception = Reception.objects.get()
-    assert reception.recorded_by == sworld.base.users["deputy"] and reception.region == sworld.stations["a1"].region
+    assert (
+        reception.recorded_by == sworld.base.users["deputy"]
+        and reception.region == sworld.stations["a1"].region
+    )
     matters = {m.outcome: m for m in reception.matters.all()}
     assert matters["answered"].solved and not matters["forwarded"].solved
     forwarded = matters["forwarded"]
-    visible_to = lambda role: access.visible(sworld.base.users[role], ReceptionMatter.objects.all()).filter(pk=forwarded.pk).exists()  # noqa: E731
+    visible_to = lambda role: (
+        access.visible(sworld.base.users[role], ReceptionMatter.objects.all())
+        .filter(pk=forwarded.pk)
+        .exists()
+    )  # noqa: E731
     assert visible_to("township") and visible_to("county")
     assert not visible_to("handler") and not visible_to("deputy3")
 
@@ -64,7 +77,10 @@ def test_deputy_logs_a_reception_with_an_answered_and_a_forwarded_matter(client,
 )
 def test_bad_input_is_a_form_error_and_stores_nothing(client, sworld, overrides, matters, field):
     client.force_login(sworld.base.users["deputy"])
-    response = client.post("/desk/receptions/new/", post_data(sworld.stations["a1"], [sworld.deps["a1"]], matters, **overrides))
+    response = client.post(
+        "/desk/receptions/new/",
+        post_data(sworld.stations["a1"], [sworld.deps["a1"]], matters, **overrides),
+    )
     assert response.status_code == 400
     if field:
         assert field in response.context["form"].errors
@@ -73,14 +89,18 @@ def test_bad_input_is_a_form_error_and_stores_nothing(client, sworld, overrides,
 
 def test_deputy_of_another_station_cannot_be_recorded(client, sworld):
     client.force_login(sworld.base.users["deputy"])
-    response = client.post("/desk/receptions/new/", post_data(sworld.stations["a1"], [sworld.deps["a2"]], [ANSWERED]))
+    response = client.post(
+        "/desk/receptions/new/", post_data(sworld.stations["a1"], [sworld.deps["a2"]], [ANSWERED])
+    )
     assert response.status_code == 400
     assert not Reception.objects.exists()
 
 
 def test_deputy_cannot_log_at_a_station_that_is_not_theirs(client, sworld):
     client.force_login(sworld.base.users["deputy3"])
-    response = client.post("/desk/receptions/new/", post_data(sworld.stations["a1"], [sworld.deps["a1"]], [ANSWERED]))
+    response = client.post(
+        "/desk/receptions/new/", post_data(sworld.stations["a1"], [sworld.deps["a1"]], [ANSWERED])
+    )
     assert response.status_code == 400  # the station is not among the choices
     assert not Reception.objects.exists()
 
@@ -99,7 +119,10 @@ def test_another_deputy_cannot_read_or_change_a_reception(client, sworld):
     for role in ("deputy2", "deputy3"):
         client.force_login(sworld.base.users[role])
         assert client.get(url).status_code == 404
-        assert client.post(url, post_data(sworld.stations["a1"], [sworld.deps["a1"]], [])).status_code == 404
+        assert (
+            client.post(url, post_data(sworld.stations["a1"], [sworld.deps["a1"]], [])).status_code
+            == 404
+        )
         assert reception.pk not in [r.pk for r in client.get("/desk/receptions/").context["page"]]
     reception.refresh_from_db()
     assert reception.people_count == 2
@@ -111,19 +134,31 @@ def test_a_deputy_present_may_read_but_not_change(client, sworld):
     url = f"/desk/receptions/{reception.pk}/"
     page = client.get(url)
     assert page.status_code == 200 and "村口路灯不亮" in page.content.decode()
-    assert client.post(url, post_data(sworld.stations["a1"], [sworld.deps["a1"]], [])).status_code == 403
+    assert (
+        client.post(url, post_data(sworld.stations["a1"], [sworld.deps["a1"]], [])).status_code
+        == 403
+    )
 
 
 def test_author_edits_until_staff_lock(client, sworld):
     reception = _record(sworld)
     url = f"/desk/receptions/{reception.pk}/"
     client.force_login(sworld.base.users["deputy"])
-    response = client.post(url, post_data(sworld.stations["a1"], [sworld.deps["a1"]], [FORWARDED], people_count="5"))
+    response = client.post(
+        url, post_data(sworld.stations["a1"], [sworld.deps["a1"]], [FORWARDED], people_count="5")
+    )
     assert response.status_code == 302
     reception.refresh_from_db()
-    assert reception.people_count == 5 and list(reception.matters.values_list("outcome", flat=True)) == ["forwarded"]
+    assert reception.people_count == 5 and list(
+        reception.matters.values_list("outcome", flat=True)
+    ) == ["forwarded"]
     workflow.reception_lock(actor=sworld.base.users["township"], reception_id=reception.pk)
-    assert client.post(url, post_data(sworld.stations["a1"], [sworld.deps["a1"]], [], people_count="9")).status_code == 403
+    assert (
+        client.post(
+            url, post_data(sworld.stations["a1"], [sworld.deps["a1"]], [], people_count="9")
+        ).status_code
+        == 403
+    )
     reception.refresh_from_db()
     assert reception.people_count == 5
     assert "甲一镇中心联络站" in client.get(url).content.decode()
@@ -148,13 +183,20 @@ def test_compliance_lists_deputies_short_of_the_quota(client, sworld):
     user = sworld.base.users["deputy"]
     for household in households:
         for month in (1, 2):
-            workflow.contact_visit_record(actor=user, household_id=household.pk, date=datetime.date(TODAY().year, month, 1) if TODAY().month > 2 else TODAY(), method="visit")
+            workflow.contact_visit_record(
+                actor=user,
+                household_id=household.pk,
+                date=datetime.date(TODAY().year, month, 1) if TODAY().month > 2 else TODAY(),
+                method="visit",
+            )
     client.force_login(sworld.base.users["township"])
     page = client.get("/desk/contacts/compliance/")
     rows = {row.representative.pk: row for row in page.context["deputies"]}
     assert deputy.pk not in rows  # compliant: 3 kinds, 2 visits each
     assert sworld.deps["a1b"].pk in rows and rows[sworld.deps["a1b"].pk].households == 0
-    assert sworld.deps["a2"].pk not in rows and sworld.deps["b1"].pk not in rows  # not in townA1's scope
+    assert (
+        sworld.deps["a2"].pk not in rows and sworld.deps["b1"].pk not in rows
+    )  # not in townA1's scope
 
 
 def test_archive_page_and_excel_export(client, sworld):
@@ -177,4 +219,7 @@ def test_archive_page_and_excel_export(client, sworld):
 def test_desk_shows_the_deputy_cards(client, sworld):
     client.force_login(sworld.base.users["deputy"])
     html = client.get("/desk/").content.decode()
-    assert "/desk/receptions/new/" in html and f"/desk/deputies/{sworld.deps['a1'].pk}/archive/" in html
+    assert (
+        "/desk/receptions/new/" in html
+        and f"/desk/deputies/{sworld.deps['a1'].pk}/archive/" in html
+    )

@@ -112,7 +112,11 @@ def test_unknown_year_uses_weekdays_and_is_flagged_until_staff_add_the_year(swor
 
 def test_valid_until_bounds_the_rule(sworld):
     r = rule(sworld.stations["a1"], day_of_month=15, valid_until=D(2026, 3, 20))
-    assert dates(r, D(2026, 1, 1), D(2026, 12, 31)) == [D(2026, 1, 15), D(2026, 2, 15), D(2026, 3, 15)]
+    assert dates(r, D(2026, 1, 1), D(2026, 12, 31)) == [
+        D(2026, 1, 15),
+        D(2026, 2, 15),
+        D(2026, 3, 15),
+    ]
 
 
 def test_work_calendar_answers_from_the_database():
@@ -131,17 +135,26 @@ def test_shifts_generate_is_idempotent_audited_and_staff_only(sworld):
     r = rule(station, day_of_month=10, on_non_working_day=NonWorkingDay.NEXT)
     r.deputies.set([sworld.deps["a1"], sworld.deps["a1b"]])
     staff = sworld.base.users["township"]
-    created = workflow.shifts_generate(actor=staff, rule_id=r.pk, start=D(2026, 1, 1), end=D(2026, 6, 30))
+    created = workflow.shifts_generate(
+        actor=staff, rule_id=r.pk, start=D(2026, 1, 1), end=D(2026, 6, 30)
+    )
     assert len(created) == 6
-    assert workflow.shifts_generate(actor=staff, rule_id=r.pk, start=D(2026, 1, 1), end=D(2026, 6, 30)) == []
+    assert (
+        workflow.shifts_generate(actor=staff, rule_id=r.pk, start=D(2026, 1, 1), end=D(2026, 6, 30))
+        == []
+    )
     assert DutyShift.objects.filter(station=station).count() == 6
     shift = DutyShift.objects.get(station=station, date__month=5)
     assert set(shift.deputies.all()) == {sworld.deps["a1"], sworld.deps["a1b"]}
     assert shift.region == station.region
     assert Event.objects.filter(action="shifts_generate").count() == 2
     with pytest.raises(PermissionDenied):
-        workflow.shifts_generate(actor=sworld.base.users["viewer"], rule_id=r.pk, start=D(2026, 7, 1), end=D(2026, 7, 31))
+        workflow.shifts_generate(
+            actor=sworld.base.users["viewer"], rule_id=r.pk, start=D(2026, 7, 1), end=D(2026, 7, 31)
+        )
     from django.http import Http404
 
     with pytest.raises(Http404):
-        workflow.shifts_generate(actor=sworld.base.users["deputy"], rule_id=r.pk, start=D(2026, 7, 1), end=D(2026, 7, 31))
+        workflow.shifts_generate(
+            actor=sworld.base.users["deputy"], rule_id=r.pk, start=D(2026, 7, 1), end=D(2026, 7, 31)
+        )

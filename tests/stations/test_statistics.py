@@ -23,26 +23,53 @@ def generate(sworld, extra_stations: int, seed: int):
     stations = list(sworld.stations.values())
     for i in range(extra_stations):
         key = owners[i % len(owners)]
-        stations.append(Station.objects.create(region=regions[key], name=f"联络站{i}", kind="village"))
+        stations.append(
+            Station.objects.create(region=regions[key], name=f"联络站{i}", kind="village")
+        )
     author = sworld.base.users["city"]
     expected = {key: Counter() for key in regions}
-    township_of = {"townA1": "townA1", "villageA1": "townA1", "townA2": "townA2", "townB1": "townB1"}
+    township_of = {
+        "townA1": "townA1",
+        "villageA1": "townA1",
+        "townA2": "townA2",
+        "townB1": "townB1",
+    }
     key_of = {region.pk: key for key, region in regions.items()}
     for station in stations:
         key = key_of[station.region_id]
-        chain = {"townA1": ["city", "countyA"], "townA2": ["city", "countyA"], "townB1": ["city", "countyB"]}[township_of[key]]
+        chain = {
+            "townA1": ["city", "countyA"],
+            "townA2": ["city", "countyA"],
+            "townB1": ["city", "countyB"],
+        }[township_of[key]]
         for target in [*chain, township_of[key]]:
             expected[target]["stations"] += 1
         for _ in range(rng.randint(0, 4)):
             in_period = rng.random() < 0.8
-            date = datetime.date(YEAR if in_period else YEAR - 1, rng.randint(1, 12), rng.randint(1, 28))
+            date = datetime.date(
+                YEAR if in_period else YEAR - 1, rng.randint(1, 12), rng.randint(1, 28)
+            )
             people = rng.randint(1, 40)
             reception = Reception.objects.create(
-                region=station.region, station=station, date=date, form="sitting", people_count=people, recorded_by=author
+                region=station.region,
+                station=station,
+                date=date,
+                form="sitting",
+                people_count=people,
+                recorded_by=author,
             )
             matters = [rng.random() < 0.6 for _ in range(rng.randint(0, 3))]
             ReceptionMatter.objects.bulk_create(
-                [ReceptionMatter(region=station.region, reception=reception, content="事项", outcome="forwarded", solved=s) for s in matters]
+                [
+                    ReceptionMatter(
+                        region=station.region,
+                        reception=reception,
+                        content="事项",
+                        outcome="forwarded",
+                        solved=s,
+                    )
+                    for s in matters
+                ]
             )
             if not in_period:
                 continue
@@ -55,12 +82,21 @@ def generate(sworld, extra_stations: int, seed: int):
 
 
 def as_counter(figures) -> Counter:
-    return Counter({k: getattr(figures, k) for k in ("stations", "receptions", "people", "matters", "solved") if getattr(figures, k)})
+    return Counter(
+        {
+            k: getattr(figures, k)
+            for k in ("stations", "receptions", "people", "matters", "solved")
+            if getattr(figures, k)
+        }
+    )
 
 
 def test_figures_are_exact_and_rolled_up(sworld):
     expected = generate(sworld, extra_stations=12, seed=7)
-    nodes = {node.region.pk: node for node in queries.station_statistics(sworld.base.users["city"], FROM, TO)}
+    nodes = {
+        node.region.pk: node
+        for node in queries.station_statistics(sworld.base.users["city"], FROM, TO)
+    }
     regions = sworld.base.regions
     for key in ("city", "countyA", "countyB", "townA1", "townA2", "townB1"):
         assert as_counter(nodes[regions[key].pk].figures) == +expected[key], key
@@ -72,7 +108,10 @@ def test_figures_are_exact_and_rolled_up(sworld):
 def test_figures_are_scoped_to_the_jurisdiction(sworld):
     expected = generate(sworld, extra_stations=4, seed=3)
     regions = sworld.base.regions
-    nodes = {node.region.pk: node for node in queries.station_statistics(sworld.base.users["county"], FROM, TO)}
+    nodes = {
+        node.region.pk: node
+        for node in queries.station_statistics(sworld.base.users["county"], FROM, TO)
+    }
     assert regions["countyB"].pk not in nodes and regions["townB1"].pk not in nodes
     assert as_counter(nodes[regions["countyA"].pk].figures) == +expected["countyA"]
     # The city row, as seen by county staff, holds only their county's stations.

@@ -54,11 +54,12 @@ def test_deputy_logs_a_reception_with_an_answered_and_a_forwarded_matter(client,
     matters = {m.outcome: m for m in reception.matters.all()}
     assert matters["answered"].solved and not matters["forwarded"].solved
     forwarded = matters["forwarded"]
-    visible_to = lambda role: (
-        access.visible(sworld.base.users[role], ReceptionMatter.objects.all())
-        .filter(pk=forwarded.pk)
-        .exists()
-    )  # noqa: E731
+    def visible_to(role):
+        return (
+            access.visible(sworld.base.users[role], ReceptionMatter.objects.all())
+            .filter(pk=forwarded.pk)
+            .exists()
+        )  # noqa: E731
     assert visible_to("township") and visible_to("county")
     assert not visible_to("handler") and not visible_to("deputy3")
 

@@ -224,3 +224,23 @@ def test_desk_shows_the_deputy_cards(client, sworld):
         "/desk/receptions/new/" in html
         and f"/desk/deputies/{sworld.deps['a1'].pk}/archive/" in html
     )
+
+
+def test_a_correction_keeps_the_office_solved_mark_and_untouched_matters(sworld):
+    reception = workflow.reception_record(
+        actor=sworld.base.users["deputy"], station_id=sworld.stations["a1"].pk, date=TODAY(),
+        form="sitting", people_count=2, deputy_ids=[sworld.deps["a1"].pk],
+        matters=[workflow.MatterInput(**FORWARDED)],
+    )  # fmt: skip
+    matter = reception.matters.get()
+    workflow.matter_set_solved(actor=sworld.base.users["township"], matter_id=matter.pk, solved=True)
+    common = {"actor": sworld.base.users["deputy"], "reception_id": reception.pk, "date": TODAY(),
+              "form": "sitting", "deputy_ids": [sworld.deps["a1"].pk]}  # fmt: skip
+    workflow.reception_update(**common, people_count=3)  # matters=None keeps them as they are
+    assert reception.matters.get().pk == matter.pk
+    workflow.reception_update(**common, people_count=3, matters=[workflow.MatterInput(**FORWARDED)])
+    assert reception.matters.get().solved is True
+    workflow.reception_update(
+        **common, people_count=3, matters=[workflow.MatterInput(**{**FORWARDED, "content": "另一件事"})]
+    )
+    assert reception.matters.get().solved is False

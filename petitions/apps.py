@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PetitionsConfig(AppConfig):
     name = "petitions"
     verbose_name = _("Citizen issues")
+
+    def ready(self) -> None:
+        from petitions import access_rules  # noqa: F401  (registers the scope rules)

@@ -387,8 +387,11 @@ class ReceptionMatter(models.Model):
     citizen_name = models.CharField(_("citizen's name"), max_length=64, blank=True)
     citizen_phone = models.CharField(_("citizen's phone"), max_length=32, blank=True)
     solved = models.BooleanField(_("solved"), default=False)
-    # The citizen issue a forwarded matter became; the citizen-issues app fills it in.
-    petition_id = models.BigIntegerField(_("citizen issue"), null=True, blank=True, db_index=True)
+    # The citizen issue a forwarded matter became (petitions.workflow fills it in).
+    petition = models.OneToOneField(
+        "petitions.Petition", verbose_name=_("citizen issue"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="reception_matter",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("reception matter")

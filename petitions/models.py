@@ -54,7 +54,13 @@ class Petition(models.Model):
 
     TRANSITIONS = {
         State.SUBMITTED: {State.ACCEPTED, State.REJECTED, State.DUPLICATE},
-        State.ACCEPTED: {State.FORWARDED, State.REPLIED, State.ESCALATED, State.REJECTED, State.DUPLICATE},
+        State.ACCEPTED: {
+            State.FORWARDED,
+            State.REPLIED,
+            State.ESCALATED,
+            State.REJECTED,
+            State.DUPLICATE,
+        },
         State.FORWARDED: {State.REPLIED, State.ACCEPTED, State.FORWARDED},
         State.REPLIED: {State.RESOLVED, State.FORWARDED, State.CLOSED_UNRESOLVED},
         State.ESCALATED: {State.RESOLVED, State.CLOSED_UNRESOLVED},
@@ -65,7 +71,9 @@ class Petition(models.Model):
     }
     CLOSED_STATES = {State.RESOLVED, State.REJECTED, State.DUPLICATE, State.CLOSED_UNRESOLVED}
 
-    region = models.ForeignKey(Region, verbose_name=_("where"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("where"), on_delete=models.PROTECT, related_name="+"
+    )
     station = models.ForeignKey(
         "stations.Station", verbose_name=_("liaison station"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="petitions",
@@ -80,8 +88,12 @@ class Petition(models.Model):
     tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True)
     # A token the submitting page sends once; a retried or double-clicked submission carries
     # the same token and finds the issue it already created.
-    client_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
+    client_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.SUBMITTED
+    )
     department = models.ForeignKey(
         Department, verbose_name=_("handling unit"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="petitions",
@@ -124,7 +136,9 @@ class Petition(models.Model):
                 condition=~Q(state="forwarded") | Q(department__isnull=False),
                 name="petition_forwarded_has_department",
             ),
-            models.CheckConstraint(condition=~Q(duplicate_of=models.F("id")), name="petition_not_own_duplicate"),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=models.F("id")), name="petition_not_own_duplicate"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -166,6 +180,9 @@ class PetitionPhoto(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
 
+    def __str__(self) -> str:
+        return self.image.name
+
 
 class PetitionReply(models.Model):
     """A reply to the citizen, a hand-back by a unit, or a staff note, per handling round."""
@@ -176,14 +193,26 @@ class PetitionReply(models.Model):
         HAND_BACK = "hand_back", _("Handed back by the unit")
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    petition = models.ForeignKey(Petition, verbose_name=_("citizen issue"), on_delete=models.CASCADE, related_name="replies")
+    petition = models.ForeignKey(
+        Petition, verbose_name=_("citizen issue"), on_delete=models.CASCADE, related_name="replies"
+    )
     round = models.PositiveSmallIntegerField(_("handling round"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     department = models.ForeignKey(
-        Department, verbose_name=_("handling unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Department,
+        verbose_name=_("handling unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     text = models.TextField(_("text"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
@@ -209,7 +238,9 @@ class PetitionRating(models.Model):
         CALLBACK = "callback", _("By a staff call-back")
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    petition = models.ForeignKey(Petition, verbose_name=_("citizen issue"), on_delete=models.CASCADE, related_name="ratings")
+    petition = models.ForeignKey(
+        Petition, verbose_name=_("citizen issue"), on_delete=models.CASCADE, related_name="ratings"
+    )
     round = models.PositiveSmallIntegerField(_("handling round"))
     rating = models.CharField(_("rating"), max_length=16, choices=Rating.choices)
     comment = models.TextField(_("comment"), blank=True)
@@ -226,18 +257,25 @@ class PetitionRating(models.Model):
             models.UniqueConstraint(fields=["petition", "round"], name="rating_once_per_round"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.petition_id} #{self.round} {self.get_rating_display()}"
+
 
 class ReplyDeadline(models.Model):
     """How many working days a handling unit has to reply, set per region (inherited down)."""
 
-    region = models.OneToOneField(Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="+")
+    region = models.OneToOneField(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="+"
+    )
     working_days = models.PositiveSmallIntegerField(_("working days to reply"), default=15)
 
     class Meta:
         verbose_name = _("reply deadline")
         verbose_name_plural = _("reply deadlines")
         constraints = [
-            models.CheckConstraint(condition=Q(working_days__gte=1, working_days__lte=120), name="reply_days_range"),
+            models.CheckConstraint(
+                condition=Q(working_days__gte=1, working_days__lte=120), name="reply_days_range"
+            ),
         ]
 
     def __str__(self) -> str:

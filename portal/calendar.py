@@ -108,3 +108,17 @@ def seed_from_package(day_model=CalendarDay, year_model=CalendarYear) -> int:
         [year_model(year=y, source="chinese-calendar") for y in new_years], ignore_conflicts=True
     )
     return len(new_years)
+
+
+def add_working_days(start: datetime.date, days: int) -> tuple[datetime.date, bool]:
+    """Return the date ``days`` working days after ``start`` and whether every day on the way
+    was known (False: some year had no holiday data, so the weekday rule was used)."""
+    work_calendar = WorkCalendar(start, start + datetime.timedelta(days=days * 2 + 30))
+    date, counted, known = start, 0, True
+    while counted < days:
+        date += datetime.timedelta(days=1)
+        status = work_calendar.status(date)
+        known = known and status.known
+        if status.is_working:
+            counted += 1
+    return date, known

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from petitions import workflow as petitions_workflow
 from portal import access, events
 from portal.errors import DomainError
 from stations import roster
@@ -112,7 +113,12 @@ def reception_record(
     )  # fmt: skip
     reception.deputies.set(deputies)
     created = _create_matters(reception, matters)
-    forwarded = sum(1 for m in created if m.outcome == ReceptionMatter.Outcome.FORWARDED)
+    forwarded = 0
+    for matter in created:
+        if matter.outcome == ReceptionMatter.Outcome.FORWARDED:
+            # A forwarded matter becomes a citizen issue of the station's region.
+            petitions_workflow.petition_from_reception_matter(actor=actor, matter=matter)
+            forwarded += 1
     events.record(
         actor=actor, target=reception, action="reception_record", after="recorded",
         data={"matters": len(created), "forwarded": forwarded, "people": people_count},
@@ -158,6 +164,8 @@ def reception_update(
             if key in solved_before and solved_before[key] != matter.solved:
                 matter.solved = solved_before[key]
                 matter.save(update_fields=["solved"])
+            if matter.outcome == ReceptionMatter.Outcome.FORWARDED:
+                petitions_workflow.petition_from_reception_matter(actor=actor, matter=matter)
     events.record(
         actor=actor, target=reception, action="reception_update",
         data={"matters": None if matters is None else len(matters)},

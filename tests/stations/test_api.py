@@ -243,14 +243,17 @@ def test_region_and_station_filters_select_receptions(client, sworld, receptions
 
 def test_author_corrects_the_reception_with_put(client, sworld):
     reception = record(sworld, sworld.base.users["deputy"], matters=[
-        {"content": "旧事项", "outcome": "forwarded"},
+        {"content": "旧事项", "outcome": "answered", "answer": "已答复"},
+        {"content": "已转交的事项", "outcome": "forwarded"},
     ])  # fmt: skip
     client.force_login(sworld.base.users["deputy"])
     response = put(client, f"{URL}{reception.pk}/", body(sworld, people_count=8))
     assert response.status_code == 200, response.json()
     reception.refresh_from_db()
     assert reception.people_count == 8
+    # The answered matter is replaced; the forwarded one is a citizen issue now and stays.
     assert sorted(reception.matters.values_list("content", flat=True)) == [
+        "已转交的事项",
         "村口路灯不亮",
         "道路破损需要维修",
     ]

@@ -54,12 +54,14 @@ def test_deputy_logs_a_reception_with_an_answered_and_a_forwarded_matter(client,
     matters = {m.outcome: m for m in reception.matters.all()}
     assert matters["answered"].solved and not matters["forwarded"].solved
     forwarded = matters["forwarded"]
+
     def visible_to(role):
         return (
             access.visible(sworld.base.users[role], ReceptionMatter.objects.all())
             .filter(pk=forwarded.pk)
             .exists()
         )  # noqa: E731
+
     assert visible_to("township") and visible_to("county")
     assert not visible_to("handler") and not visible_to("deputy3")
 
@@ -230,17 +232,46 @@ def test_a_correction_keeps_the_office_solved_mark_and_untouched_matters(sworld)
     reception = workflow.reception_record(
         actor=sworld.base.users["deputy"], station_id=sworld.stations["a1"].pk, date=TODAY(),
         form="sitting", people_count=2, deputy_ids=[sworld.deps["a1"].pk],
-        matters=[workflow.MatterInput(**FORWARDED)],
+        matters=[workflow.MatterInput(**ANSWERED)],
     )  # fmt: skip
     matter = reception.matters.get()
-    workflow.matter_set_solved(actor=sworld.base.users["township"], matter_id=matter.pk, solved=True)
+    # The office finds the answer did not solve it.
+    workflow.matter_set_solved(
+        actor=sworld.base.users["township"], matter_id=matter.pk, solved=False
+    )
     common = {"actor": sworld.base.users["deputy"], "reception_id": reception.pk, "date": TODAY(),
               "form": "sitting", "deputy_ids": [sworld.deps["a1"].pk]}  # fmt: skip
     workflow.reception_update(**common, people_count=3)  # matters=None keeps them as they are
     assert reception.matters.get().pk == matter.pk
-    workflow.reception_update(**common, people_count=3, matters=[workflow.MatterInput(**FORWARDED)])
-    assert reception.matters.get().solved is True
-    workflow.reception_update(
-        **common, people_count=3, matters=[workflow.MatterInput(**{**FORWARDED, "content": "另一件事"})]
-    )
+    workflow.reception_update(**common, people_count=3, matters=[workflow.MatterInput(**ANSWERED)])
     assert reception.matters.get().solved is False
+    workflow.reception_update(
+        **common,
+        people_count=3,
+        matters=[workflow.MatterInput(**{**ANSWERED, "content": "另一件事"})],
+    )
+    assert reception.matters.get().solved is True
+
+
+def test_a_forwarded_matter_becomes_a_citizen_issue_that_corrections_keep(sworld):
+    from petitions.models import Channel, Petition
+
+    reception = _record(sworld)
+    workflow.reception_update(
+        actor=sworld.base.users["deputy"], reception_id=reception.pk, date=TODAY(), form="sitting",
+        people_count=2, deputy_ids=[sworld.deps["a1"].pk], matters=[workflow.MatterInput(**FORWARDED)],
+    )  # fmt: skip
+    petition = Petition.objects.get()
+    assert (petition.channel, petition.region, petition.station) == (
+        Channel.RECEPTION,
+        sworld.stations["a1"].region,
+        sworld.stations["a1"],
+    )
+    assert (
+        petition.citizen_phone == "13800001111" and petition.reception_matter.reception == reception
+    )
+    workflow.reception_update(
+        actor=sworld.base.users["deputy"], reception_id=reception.pk, date=TODAY(), form="sitting",
+        people_count=2, deputy_ids=[sworld.deps["a1"].pk], matters=[],
+    )  # fmt: skip
+    assert list(reception.matters.values_list("petition", flat=True)) == [petition.pk]

@@ -1,0 +1,24 @@
+"""Celery tasks of citizen issues: they load by id and send; no rules here."""
+
+from celery import shared_task
+from django.utils.translation import gettext as _
+
+from petitions.models import Petition
+from portal import sms
+
+
+@shared_task(name="petitions.send_status_sms", autoretry_for=(ConnectionError,), max_retries=5)
+def send_status_sms(petition_id: int, kind: str) -> None:
+    """Tell the citizen by text message that their issue was received or has moved on."""
+    petition = Petition.objects.filter(pk=petition_id).first()
+    if petition is None or not petition.citizen_phone:
+        return
+    texts = {
+        "received": _("Your issue has been received. Tracking code: %(code)s."),
+        "replied": _(
+            "Your issue %(code)s has been replied to. Please look at the reply and rate it."
+        ),
+        "closed": _("Your issue %(code)s has been closed: %(state)s."),
+    }
+    text = texts[kind] % {"code": petition.tracking_code, "state": petition.get_state_display()}
+    sms.send(petition.citizen_phone, text)

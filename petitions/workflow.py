@@ -1,0 +1,409 @@
+"""State changes of citizen issues. Each function checks the actor through ``access``,
+locks the row, checks ``Petition.TRANSITIONS``, changes it, writes the audit event and
+queues the citizen's notification after commit — all in one transaction."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from petitions.models import (
+    Category,
+    Channel,
+    Petition,
+    PetitionPhoto,
+    PetitionRating,
+    PetitionReply,
+    Rating,
+    ReplyDeadline,
+)
+from portal import access, events
+from portal.calendar import add_working_days
+from portal.errors import DomainError
+from portal.models import Department, Region
+
+log = logging.getLogger(__name__)
+State = Petition.State
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on the phone
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+DEFAULT_REPLY_DAYS = 15
+MAX_PHOTOS = 3
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _unused in range(10))
+
+
+def normalize_phone(raw: str) -> str:
+    return re.sub(r"[\s\-()]", "", raw or "")
+
+
+def _notify(petition: Petition, kind: str) -> None:
+    """Queue the text message after commit; a broker that is down never fails the change."""
+
+    def send() -> None:
+        from petitions.tasks import send_status_sms
+
+        try:
+            send_status_sms.delay(petition.pk, kind)
+        except Exception:  # the broker is down: the change stands, the message waits
+            log.warning("could not queue the %s message of petition %s", kind, petition.pk)
+
+    if petition.citizen_phone:
+        transaction.on_commit(send)
+
+
+def _move(actor, petition: Petition, to: str, action: str, note: str = "", **data) -> None:
+    petition.ensure_can_move_to(to)
+    before = petition.state
+    petition.state = to
+    if to in Petition.CLOSED_STATES:
+        petition.closed_at = timezone.now()
+    petition.save()
+    events.record(
+        actor=actor, target=petition, action=action, before=before, after=to, note=note, data=data
+    )
+
+
+def _staff_petition(actor, petition_id: int) -> Petition:
+    """Lock and return an issue the actor's office handles (region grant with manage)."""
+    petition = access.get_object_or_404(actor, Petition.objects.select_for_update(), pk=petition_id)
+    if not access.can_by_region(actor, access.MANAGE, petition):
+        raise PermissionDenied(_("Only the congress office of the region does this."))
+    return petition
+
+
+def _required(text: str, field: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(message, field=field)
+    return text
+
+
+# --- intake ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_submit(
+    *, actor=None, channel: str, region_id: int, category: str, title: str, description: str,
+    citizen_name: str = "", citizen_phone: str = "", wants_feedback: bool = False,
+    station_id: int | None = None, photos: Sequence[tuple[bytes, int, int]] = (),
+    client_token: str | None = None,
+) -> Petition:  # fmt: skip
+    """Create an issue from any channel. ``photos`` are already re-encoded JPEG bytes with
+    their size. A repeated ``client_token`` returns the issue it created the first time."""
+    if client_token:
+        existing = Petition.objects.filter(client_token=client_token).first()
+        if existing is not None:
+            return existing
+    if channel not in Channel.values:
+        raise DomainError(_("Unknown channel."), field="channel")
+    if category not in Category.values:
+        raise DomainError(_("Choose a category."), field="category")
+    region = Region.objects.filter(pk=region_id).first()
+    if region is None:
+        raise DomainError(_("Choose where the problem is."), field="region")
+    station = None
+    if station_id is not None:
+        from stations.models import Station
+
+        station = Station.objects.filter(pk=station_id, is_active=True).first()
+        if station is None:
+            raise DomainError(_("No such liaison station."), field="station")
+    title = _required(title, "title", _("Give the issue a short title."))
+    description = _required(description, "description", _("Describe the problem."))
+    if len(title) > 100:
+        raise DomainError(_("The title is longer than 100 characters."), field="title")
+    if len(description) > 5000:
+        raise DomainError(_("The description is longer than 5000 characters."), field="description")
+    phone = normalize_phone(citizen_phone)
+    if phone and not PHONE_RE.match(phone):
+        raise DomainError(
+            _("Enter a mobile number of 11 digits or a landline with its area code."),
+            field="citizen_phone",
+        )
+    if wants_feedback and not phone:
+        raise DomainError(_("Leave a phone number to receive feedback."), field="citizen_phone")
+    if len(citizen_name.strip()) > 64:
+        raise DomainError(_("The name is longer than 64 characters."), field="citizen_name")
+    if len(photos) > MAX_PHOTOS:
+        raise DomainError(_("At most 3 photos."), field="photos")
+    petition = Petition(
+        region=region, station=station, channel=channel, category=category, title=title,
+        description=description, citizen_name=citizen_name.strip(), citizen_phone=phone,
+        wants_feedback=wants_feedback, client_token=client_token or None,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )  # fmt: skip
+    for _attempt in range(5):
+        petition.tracking_code = new_tracking_code()
+        try:
+            with transaction.atomic():
+                petition.save()
+            break
+        except IntegrityError:
+            if client_token and Petition.objects.filter(client_token=client_token).exists():
+                return Petition.objects.get(client_token=client_token)
+    else:  # pragma: no cover - 32**10 codes
+        raise DomainError(_("Please submit again."))
+    for number, (data, width, height) in enumerate(photos, start=1):
+        photo = PetitionPhoto(region=region, petition=petition, width=width, height=height)
+        photo.image.save(f"{petition.tracking_code}-{number}.jpg", ContentFile(data), save=False)
+        photo.save()
+    events.record(actor=petition.created_by, target=petition, action="petition_submit", after=petition.state,
+                  data={"channel": channel, "photos": len(photos)})  # fmt: skip
+    _notify(petition, "received")
+    return petition
+
+
+def petition_from_reception_matter(*, actor, matter) -> Petition:
+    """Turn a matter forwarded at a station reception into a citizen issue linked to it."""
+    reception = matter.reception
+    petition = petition_submit(
+        actor=actor, channel=Channel.RECEPTION, region_id=reception.region_id,
+        station_id=reception.station_id, category=Category.OTHER,
+        title=matter.content.strip().splitlines()[0][:100], description=matter.content,
+        citizen_name=matter.citizen_name, citizen_phone=matter.citizen_phone
+        if PHONE_RE.match(normalize_phone(matter.citizen_phone)) else "",
+        wants_feedback=False,
+    )  # fmt: skip
+    matter.petition = petition
+    matter.save(update_fields=["petition"])
+    return petition
+
+
+# --- screening ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_accept(*, actor, petition_id: int, note: str = "") -> Petition:
+    petition = _staff_petition(actor, petition_id)
+    _move(actor, petition, State.ACCEPTED, "petition_accept", note)
+    return petition
+
+
+@transaction.atomic
+def petition_reject(*, actor, petition_id: int, reason: str) -> Petition:
+    """Do not accept the issue, with a reason the citizen sees."""
+    petition = _staff_petition(actor, petition_id)
+    petition.public_reason = _required(reason, "reason", _("Give the reason the citizen will see."))
+    _move(actor, petition, State.REJECTED, "petition_reject", petition.public_reason)
+    _notify(petition, "closed")
+    return petition
+
+
+@transaction.atomic
+def petition_mark_duplicate(*, actor, petition_id: int, original_id: int) -> Petition:
+    petition = _staff_petition(actor, petition_id)
+    if original_id == petition.pk:
+        raise DomainError(_("An issue cannot duplicate itself."), field="original")
+    original = access.visible(actor, Petition.objects.all()).filter(pk=original_id).first()
+    if original is None:
+        raise DomainError(_("No such issue."), field="original")
+    original = original.duplicate_of or original
+    petition.duplicate_of = original
+    petition.public_reason = _("The same problem is handled as issue %(code)s.") % {
+        "code": original.tracking_code
+    }
+    _move(actor, petition, State.DUPLICATE, "petition_duplicate", original=original.pk)
+    _notify(petition, "closed")
+    return petition
+
+
+@transaction.atomic
+def petition_answer(*, actor, petition_id: int, text: str) -> Petition:
+    """Answer the citizen directly from the congress office (no handling unit needed)."""
+    petition = _staff_petition(actor, petition_id)
+    text = _required(text, "text", _("Write the answer."))
+    petition.ensure_can_move_to(State.REPLIED)
+    PetitionReply.objects.create(
+        region=petition.region, petition=petition, round=petition.round,
+        kind=PetitionReply.Kind.DIRECT_ANSWER, text=text, author=actor,
+    )  # fmt: skip
+    _move(actor, petition, State.REPLIED, "petition_answer")
+    _notify(petition, "replied")
+    return petition
+
+
+@transaction.atomic
+def petition_escalate(*, actor, petition_id: int, note: str = "") -> Petition:
+    """Put the issue on the supervision list (督事); the supervision app takes it from here."""
+    petition = _staff_petition(actor, petition_id)
+    _move(actor, petition, State.ESCALATED, "petition_escalate", note)
+    return petition
+
+
+# --- routing and handling -------------------------------------------------------------
+
+
+def reply_working_days(region: Region) -> int:
+    """Return the reply deadline of the nearest region up the tree that sets one."""
+    setting = (
+        ReplyDeadline.objects.filter(region__path__in=_ancestor_paths(region.path))
+        .order_by("-region__level")
+        .first()
+    )
+    return setting.working_days if setting else DEFAULT_REPLY_DAYS
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def units_for(petition: Petition):
+    """Return the active handling units that may take the issue: those of its region and of
+    every region above it (a county matter goes up to a county department)."""
+    return (
+        Department.objects.filter(
+            region__path__in=_ancestor_paths(petition.region.path), is_active=True
+        )
+        .select_related("region")
+        .order_by("-region__level", "name")
+    )
+
+
+@transaction.atomic
+def petition_forward(*, actor, petition_id: int, department_id: int, note: str = "") -> Petition:
+    """Assign the issue to a handling unit of its region or a region above, with a deadline."""
+    petition = _staff_petition(actor, petition_id)
+    department = units_for(petition).filter(pk=department_id).first()
+    if department is None:
+        raise DomainError(
+            _("Choose a handling unit of the issue's region or above."), field="department"
+        )
+    petition.ensure_can_move_to(State.FORWARDED)
+    previous = petition.department
+    petition.department = department
+    petition.due_on, known = add_working_days(
+        timezone.localdate(), reply_working_days(petition.region)
+    )
+    _move(actor, petition, State.FORWARDED, "petition_forward", note,
+          department=department.name, previous=previous.name if previous else "", due_known=known)  # fmt: skip
+    return petition
+
+
+@transaction.atomic
+def petition_reply(*, actor, petition_id: int, text: str) -> Petition:
+    """The handling unit replies to the citizen."""
+    petition = access.get_object_or_404(actor, Petition.objects.select_for_update(), pk=petition_id)
+    access.require(actor, access.MANAGE, petition)
+    text = _required(text, "text", _("Write the reply."))
+    petition.ensure_can_move_to(State.REPLIED)
+    if petition.state != State.FORWARDED:
+        raise DomainError(_("Only an issue being handled can be replied to."))
+    PetitionReply.objects.create(
+        region=petition.region, petition=petition, round=petition.round, kind=PetitionReply.Kind.REPLY,
+        department=petition.department, text=text, author=actor,
+    )  # fmt: skip
+    _move(actor, petition, State.REPLIED, "petition_reply")
+    _notify(petition, "replied")
+    return petition
+
+
+@transaction.atomic
+def petition_hand_back(*, actor, petition_id: int, reason: str) -> Petition:
+    """The handling unit is not responsible and returns the issue to the office, with a reason."""
+    petition = access.get_object_or_404(actor, Petition.objects.select_for_update(), pk=petition_id)
+    access.require(actor, access.MANAGE, petition)
+    reason = _required(reason, "reason", _("Say why the unit is not responsible."))
+    if petition.state != State.FORWARDED:
+        raise DomainError(_("Only an issue being handled can be handed back."))
+    PetitionReply.objects.create(
+        region=petition.region, petition=petition, round=petition.round, kind=PetitionReply.Kind.HAND_BACK,
+        department=petition.department, text=reason, author=actor,
+    )  # fmt: skip
+    department = petition.department
+    petition.department, petition.due_on = None, None
+    _move(actor, petition, State.ACCEPTED, "petition_hand_back", reason, department=department.name)
+    return petition
+
+
+# --- rating, closure, publication ------------------------------------------------------
+
+
+@transaction.atomic
+def petition_rate(*, petition_id: int, rating: str, comment: str = "", actor=None) -> Petition:
+    """Record the citizen's rating of the latest reply: online (``actor=None``, the caller
+    has checked the tracking code and phone) or by a staff call-back (回访)."""
+    petition = Petition.objects.select_for_update().filter(pk=petition_id).first()
+    if petition is None:
+        raise DomainError(_("No such issue."))
+    if actor is not None:
+        petition = _staff_petition(actor, petition_id)
+    if rating not in Rating.values:
+        raise DomainError(
+            _("Choose satisfied, basically satisfied or unsatisfied."), field="rating"
+        )
+    if petition.state != State.REPLIED:
+        raise DomainError(_("Only a replied issue can be rated."))
+    comment = (comment or "").strip()
+    if rating == Rating.UNSATISFIED and not comment:
+        raise DomainError(_("Tell us what is still wrong."), field="comment")
+    if len(comment) > 2000:
+        raise DomainError(_("The comment is longer than 2000 characters."), field="comment")
+    PetitionRating.objects.create(
+        region=petition.region, petition=petition, round=petition.round, rating=rating, comment=comment,
+        via=PetitionRating.Via.CALLBACK if actor else PetitionRating.Via.CITIZEN, recorded_by=actor,
+    )  # fmt: skip
+    if rating != Rating.UNSATISFIED:
+        _move(actor, petition, State.RESOLVED, "petition_rate", comment, rating=rating)
+        _mark_matter_solved(petition)
+        return petition
+    petition.round += 1
+    if petition.department is not None:
+        petition.due_on, _known = add_working_days(
+            timezone.localdate(), reply_working_days(petition.region)
+        )
+        _move(actor, petition, State.FORWARDED, "petition_reopen", comment, rating=rating)
+    else:  # answered by the office itself: back to the office
+        petition.state = State.ACCEPTED
+        petition.save()
+        events.record(actor=actor, target=petition, action="petition_reopen", before=State.REPLIED,
+                      after=State.ACCEPTED, note=comment, data={"rating": rating})  # fmt: skip
+    return petition
+
+
+def _mark_matter_solved(petition: Petition) -> None:
+    from stations.models import ReceptionMatter
+
+    ReceptionMatter.objects.filter(petition=petition).update(solved=True)
+
+
+@transaction.atomic
+def petition_close(*, actor, petition_id: int, resolved: bool, reason: str = "") -> Petition:
+    """Close a replied or supervised issue: resolved, or without resolution with a reason."""
+    petition = _staff_petition(actor, petition_id)
+    if resolved:
+        _move(actor, petition, State.RESOLVED, "petition_close", reason)
+        _mark_matter_solved(petition)
+    else:
+        petition.public_reason = _required(
+            reason, "reason", _("Give the reason the citizen will see.")
+        )
+        _move(actor, petition, State.CLOSED_UNRESOLVED, "petition_close", reason)
+    _notify(petition, "closed")
+    return petition
+
+
+@transaction.atomic
+def petition_publish(*, actor, petition_id: int, title: str, summary: str) -> Petition:
+    """Publish a closed issue on the public results page, in words without the citizen."""
+    petition = _staff_petition(actor, petition_id)
+    if petition.state != State.RESOLVED:
+        raise DomainError(_("Only a resolved issue can be published."))
+    petition.published_title = _required(title, "title", _("Give the published title."))[:100]
+    petition.published_summary = _required(
+        summary, "summary", _("Describe the outcome to publish.")
+    )
+    petition.published = True
+    petition.save(update_fields=["published", "published_title", "published_summary"])
+    events.record(actor=actor, target=petition, action="petition_publish")
+    return petition

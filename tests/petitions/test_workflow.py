@@ -1,0 +1,228 @@
+"""The life of a citizen issue through its workflow functions."""
+
+import itertools
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from petitions import workflow
+from petitions.models import Petition, PetitionRating, ReplyDeadline
+from portal.errors import DomainError, TransitionError
+from portal.models import Event
+from tests.petitions.conftest import submit
+
+State = Petition.State
+
+
+def test_transition_table_is_the_only_source(db):
+    petition = Petition(state=State.SUBMITTED)
+    for a, b in itertools.product(State.values, repeat=2):
+        petition.state = a
+        allowed = b in Petition.TRANSITIONS[a]
+        assert petition.can_move_to(b) is allowed
+        if not allowed:
+            with pytest.raises(TransitionError):
+                petition.ensure_can_move_to(b)
+    for closed in Petition.CLOSED_STATES:
+        assert Petition.TRANSITIONS[closed] == set()
+
+
+def test_submit_gives_a_code_audits_and_queues_the_message(
+    pworld, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        petition = submit(pworld)
+    assert len(petition.tracking_code) == 10 and set(petition.tracking_code) <= set(
+        workflow.CODE_ALPHABET
+    )
+    assert petition.state == State.SUBMITTED
+    assert Event.objects.filter(action="petition_submit", target_id=petition.pk).exists()
+    assert len(callbacks) == 1
+
+
+def test_the_same_client_token_creates_one_issue(pworld):
+    first = submit(pworld, client_token="tok-1")
+    again = submit(pworld, client_token="tok-1")
+    assert first.pk == again.pk and Petition.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"title": " "}, "title"),
+        ({"title": "长" * 101}, "title"),
+        ({"description": ""}, "description"),
+        ({"description": "x" * 5001}, "description"),
+        ({"citizen_phone": "12345"}, "citizen_phone"),
+        ({"citizen_phone": "", "wants_feedback": True}, "citizen_phone"),
+        ({"category": "aliens"}, "category"),
+        ({"region_id": 10**9}, "region"),
+        ({"station_id": 10**9}, "station"),
+        ({"channel": "pigeon"}, "channel"),
+    ],
+)
+def test_bad_submissions_store_nothing(pworld, overrides, field):
+    with pytest.raises(DomainError) as raised:
+        submit(pworld, **overrides)
+    assert raised.value.field == field
+    assert (
+        not Petition.objects.exists()
+        and not Event.objects.filter(action="petition_submit").exists()
+    )
+
+
+def test_full_life_two_rounds(pworld):
+    staff, handler = pworld.base.users["township"], pworld.handlers["townA1"]
+    petition = submit(pworld)
+    workflow.petition_accept(actor=staff, petition_id=petition.pk)
+    workflow.petition_forward(
+        actor=staff, petition_id=petition.pk, department_id=pworld.units["townA1"].pk
+    )
+    petition.refresh_from_db()
+    assert petition.state == State.FORWARDED and petition.due_on is not None
+    workflow.petition_reply(actor=handler, petition_id=petition.pk, text="已协调公交公司")
+    workflow.petition_rate(petition_id=petition.pk, rating="unsatisfied", comment="还是很挤")
+    petition.refresh_from_db()
+    assert (petition.state, petition.round, petition.department) == (
+        State.FORWARDED,
+        2,
+        pworld.units["townA1"],
+    )
+    workflow.petition_reply(actor=handler, petition_id=petition.pk, text="早班增加两班车")
+    workflow.petition_rate(petition_id=petition.pk, rating="satisfied")
+    petition.refresh_from_db()
+    assert petition.state == State.RESOLVED and petition.closed_at is not None
+    assert list(PetitionRating.objects.values_list("round", "rating")) == [
+        (1, "unsatisfied"),
+        (2, "satisfied"),
+    ]
+    actions = list(
+        Event.objects.filter(target_id=petition.pk).order_by("id").values_list("action", flat=True)
+    )
+    assert actions == [
+        "petition_submit",
+        "petition_accept",
+        "petition_forward",
+        "petition_reply",
+        "petition_reopen",
+        "petition_reply",
+        "petition_rate",
+    ]
+    workflow.petition_publish(
+        actor=staff, petition_id=petition.pk, title="早班公交增加班次", summary="镇政府协调增加两班"
+    )
+    petition.refresh_from_db()
+    assert petition.published
+
+
+def test_a_county_matter_goes_up_to_a_county_unit(pworld):
+    staff = pworld.base.users["township"]
+    petition = submit(pworld)
+    workflow.petition_accept(actor=staff, petition_id=petition.pk)
+    county_unit = pworld.base.depts["countyA"]
+    workflow.petition_forward(actor=staff, petition_id=petition.pk, department_id=county_unit.pk)
+    petition.refresh_from_db()
+    assert petition.department == county_unit
+    with pytest.raises(DomainError):  # a sibling township's unit is not above the issue
+        workflow.petition_forward(
+            actor=staff, petition_id=petition.pk, department_id=pworld.units["townA2"].pk
+        )
+
+
+def test_hand_back_returns_it_to_the_office(pworld):
+    staff, handler = pworld.base.users["township"], pworld.handlers["townA1"]
+    petition = submit(pworld)
+    workflow.petition_accept(actor=staff, petition_id=petition.pk)
+    workflow.petition_forward(
+        actor=staff, petition_id=petition.pk, department_id=pworld.units["townA1"].pk
+    )
+    with pytest.raises(DomainError):
+        workflow.petition_hand_back(actor=handler, petition_id=petition.pk, reason="")
+    workflow.petition_hand_back(actor=handler, petition_id=petition.pk, reason="属于县交通局职责")
+    petition.refresh_from_db()
+    assert (petition.state, petition.department) == (State.ACCEPTED, None)
+    with pytest.raises(Http404):  # no longer assigned: the unit no longer sees it
+        workflow.petition_reply(actor=handler, petition_id=petition.pk, text="x")
+
+
+def test_handlers_see_only_their_units_issues(pworld):
+    from portal import access
+
+    staff = pworld.base.users["township"]
+    mine, other = submit(pworld), submit(pworld, region_key="townA2")
+    workflow.petition_accept(actor=staff, petition_id=mine.pk)
+    workflow.petition_forward(
+        actor=staff, petition_id=mine.pk, department_id=pworld.units["townA1"].pk
+    )
+    def visible(user):
+        return set(
+            access.visible(user, Petition.objects.all()).values_list("pk", flat=True)
+        )  # noqa: E731
+    assert visible(pworld.handlers["townA1"]) == {mine.pk}
+    assert visible(pworld.handlers["townA2"]) == set()
+    assert visible(staff) == {mine.pk}
+    assert visible(pworld.base.users["county"]) == {mine.pk, other.pk}
+
+
+def test_sibling_staff_cannot_touch_an_issue(pworld):
+    petition = submit(pworld)
+    sibling = pworld.base.users["deputy3"]
+    with pytest.raises(Http404):
+        workflow.petition_accept(actor=sibling, petition_id=petition.pk)
+    with pytest.raises(PermissionDenied):
+        workflow.petition_accept(actor=pworld.base.users["viewer"], petition_id=petition.pk)
+
+
+def test_wrong_state_is_refused(pworld):
+    staff = pworld.base.users["township"]
+    petition = submit(pworld)
+    with pytest.raises(TransitionError):
+        workflow.petition_forward(
+            actor=staff, petition_id=petition.pk, department_id=pworld.units["townA1"].pk
+        )
+    with pytest.raises(DomainError):
+        workflow.petition_rate(petition_id=petition.pk, rating="satisfied")
+    workflow.petition_reject(actor=staff, petition_id=petition.pk, reason="不属于人大代表职责范围")
+    with pytest.raises(TransitionError):
+        workflow.petition_accept(actor=staff, petition_id=petition.pk)
+
+
+def test_duplicate_points_to_the_original(pworld):
+    staff = pworld.base.users["township"]
+    original, copy = submit(pworld), submit(pworld)
+    workflow.petition_mark_duplicate(actor=staff, petition_id=copy.pk, original_id=original.pk)
+    copy.refresh_from_db()
+    assert copy.state == State.DUPLICATE and original.tracking_code in copy.public_reason
+    with pytest.raises(DomainError):
+        workflow.petition_mark_duplicate(
+            actor=staff, petition_id=original.pk, original_id=original.pk
+        )
+
+
+def test_reply_days_come_from_the_nearest_region_setting(pworld):
+    regions = pworld.base.regions
+    assert workflow.reply_working_days(regions["villageA1"]) == workflow.DEFAULT_REPLY_DAYS
+    ReplyDeadline.objects.create(region=regions["countyA"], working_days=10)
+    ReplyDeadline.objects.create(region=regions["townA1"], working_days=5)
+    assert workflow.reply_working_days(regions["villageA1"]) == 5
+    assert workflow.reply_working_days(regions["townA2"]) == 10
+
+
+def test_resolving_marks_the_reception_matter_solved(pworld):
+    from django.utils import timezone
+
+    from stations import workflow as stations_workflow
+    from stations.models import ReceptionMatter
+
+    stations_workflow.reception_record(
+        actor=pworld.base.users["deputy"], station_id=pworld.stations["a1"].pk, date=timezone.localdate(),
+        form="sitting", people_count=1, deputy_ids=[pworld.deps["a1"].pk],
+        matters=[stations_workflow.MatterInput(content="路面塌陷", outcome="forwarded")],
+    )  # fmt: skip
+    petition = Petition.objects.get()
+    staff = pworld.base.users["township"]
+    workflow.petition_accept(actor=staff, petition_id=petition.pk)
+    workflow.petition_answer(actor=staff, petition_id=petition.pk, text="已安排修复")
+    workflow.petition_close(actor=staff, petition_id=petition.pk, resolved=True)
+    assert ReceptionMatter.objects.get().solved is True

@@ -178,10 +178,15 @@ def statistics(request):
     _staff_only(request.user)
     date_from, date_to = _period(request)
     nodes = queries.station_statistics(request.user, date_from, date_to)
+    # A whole city has thousands of stations: list them only for a smaller jurisdiction.
+    show_stations = sum(len(node.stations) for node in nodes) <= STATION_ROWS
     return render(
         request, "stations/desk_statistics.html",
-        {"nodes": nodes, "year": date_from.year, "years": _years()},
+        {"nodes": nodes, "year": date_from.year, "years": _years(), "show_stations": show_stations},
     )  # fmt: skip
+
+
+STATION_ROWS = 300
 
 
 def _years() -> list[int]:

@@ -60,7 +60,9 @@ def station_statistics(
     """Return receptions, people received, matters collected and solved per region (city >
     county > township, with each township's stations), rolled up the tree, for the stations
     ``actor`` may see and the receptions dated in [date_from, date_to]."""
-    stations = access.visible(actor, Station.objects.select_related("region"))
+    stations = access.visible(
+        actor, Station.objects.select_related("region").only("id", "name", "region__path")
+    )
     if root is not None:
         stations = stations.filter(region__path__startswith=root.path)
     stations = list(stations.order_by("region__path", "name"))

@@ -62,7 +62,7 @@ class Petition(models.Model):
             State.DUPLICATE,
         },
         State.FORWARDED: {State.REPLIED, State.ACCEPTED, State.FORWARDED},
-        State.REPLIED: {State.RESOLVED, State.FORWARDED, State.CLOSED_UNRESOLVED},
+        State.REPLIED: {State.RESOLVED, State.FORWARDED, State.ACCEPTED, State.CLOSED_UNRESOLVED},
         State.ESCALATED: {State.RESOLVED, State.CLOSED_UNRESOLVED},
         State.RESOLVED: set(),
         State.REJECTED: set(),

@@ -35,6 +35,7 @@ State = Petition.State
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on the phone
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 DEFAULT_REPLY_DAYS = 15
+STAFF_CHANNELS = {Channel.HOTLINE, Channel.LETTER, Channel.VISIT, Channel.ONLINE_STATION}
 MAX_PHOTOS = 3
 
 
@@ -111,6 +112,8 @@ def petition_submit(
     region = Region.objects.filter(pk=region_id).first()
     if region is None:
         raise DomainError(_("Choose where the problem is."), field="region")
+    if channel in STAFF_CHANNELS and not access.can_by_region(actor, access.MANAGE, region):
+        raise PermissionDenied(_("Only the congress office of the region enters issues."))
     station = None
     if station_id is not None:
         from stations.models import Station
@@ -280,6 +283,8 @@ def petition_forward(*, actor, petition_id: int, department_id: int, note: str =
             _("Choose a handling unit of the issue's region or above."), field="department"
         )
     petition.ensure_can_move_to(State.FORWARDED)
+    if petition.state == State.REPLIED:  # handled again by another unit: a new round
+        petition.round += 1
     previous = petition.department
     petition.department = department
     petition.due_on, known = add_working_days(
@@ -290,11 +295,19 @@ def petition_forward(*, actor, petition_id: int, department_id: int, note: str =
     return petition
 
 
+def _assigned_unit_petition(actor, petition_id: int) -> Petition:
+    """Lock and return an issue assigned to the actor's own handling unit."""
+    petition = access.get_object_or_404(actor, Petition.objects.select_for_update(), pk=petition_id)
+    access.require(actor, access.MANAGE, petition)
+    if not actor.department_id or actor.department_id != petition.department_id:
+        raise PermissionDenied(_("Only the handling unit the issue is assigned to does this."))
+    return petition
+
+
 @transaction.atomic
 def petition_reply(*, actor, petition_id: int, text: str) -> Petition:
     """The handling unit replies to the citizen."""
-    petition = access.get_object_or_404(actor, Petition.objects.select_for_update(), pk=petition_id)
-    access.require(actor, access.MANAGE, petition)
+    petition = _assigned_unit_petition(actor, petition_id)
     text = _required(text, "text", _("Write the reply."))
     petition.ensure_can_move_to(State.REPLIED)
     if petition.state != State.FORWARDED:
@@ -311,8 +324,7 @@ def petition_reply(*, actor, petition_id: int, text: str) -> Petition:
 @transaction.atomic
 def petition_hand_back(*, actor, petition_id: int, reason: str) -> Petition:
     """The handling unit is not responsible and returns the issue to the office, with a reason."""
-    petition = access.get_object_or_404(actor, Petition.objects.select_for_update(), pk=petition_id)
-    access.require(actor, access.MANAGE, petition)
+    petition = _assigned_unit_petition(actor, petition_id)
     reason = _required(reason, "reason", _("Say why the unit is not responsible."))
     if petition.state != State.FORWARDED:
         raise DomainError(_("Only an issue being handled can be handed back."))
@@ -333,11 +345,12 @@ def petition_hand_back(*, actor, petition_id: int, reason: str) -> Petition:
 def petition_rate(*, petition_id: int, rating: str, comment: str = "", actor=None) -> Petition:
     """Record the citizen's rating of the latest reply: online (``actor=None``, the caller
     has checked the tracking code and phone) or by a staff call-back (回访)."""
-    petition = Petition.objects.select_for_update().filter(pk=petition_id).first()
-    if petition is None:
-        raise DomainError(_("No such issue."))
     if actor is not None:
         petition = _staff_petition(actor, petition_id)
+    else:
+        petition = Petition.objects.select_for_update().filter(pk=petition_id).first()
+        if petition is None:
+            raise DomainError(_("No such issue."))
     if rating not in Rating.values:
         raise DomainError(
             _("Choose satisfied, basically satisfied or unsatisfied."), field="rating"
@@ -364,10 +377,7 @@ def petition_rate(*, petition_id: int, rating: str, comment: str = "", actor=Non
         )
         _move(actor, petition, State.FORWARDED, "petition_reopen", comment, rating=rating)
     else:  # answered by the office itself: back to the office
-        petition.state = State.ACCEPTED
-        petition.save()
-        events.record(actor=actor, target=petition, action="petition_reopen", before=State.REPLIED,
-                      after=State.ACCEPTED, note=comment, data={"rating": rating})  # fmt: skip
+        _move(actor, petition, State.ACCEPTED, "petition_reopen", comment, rating=rating)
     return petition
 
 

@@ -248,6 +248,25 @@ def can_by_region(user, action: str, obj: models.Model) -> bool:
     return bool(path) and any(path.startswith(root) for root in region_paths(user, action))
 
 
+def may_see_personal_data(user, obj: models.Model, owner_user_id: int | None = None) -> bool:
+    """Return True when ``user`` needs a citizen's name and phone on ``obj``: the office that
+    manages its region, or the person who recorded it (``owner_user_id``). Everybody else who
+    may see the object sees them masked."""
+    if not _is_active(user):
+        return False
+    if owner_user_id is not None and owner_user_id == user.pk:
+        return True
+    return can_by_region(user, MANAGE, obj)
+
+
+def mask_phone(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else ("****" if phone else "")
+
+
+def mask_name(name: str) -> str:
+    return f"{name[:1]}**" if name else ""
+
+
 def may_list(user, model: type[models.Model], action: str = VIEW) -> bool:
     """Return True when ``user`` may possibly see some rows of ``model`` (for menus)."""
     if not _is_active(user):

@@ -41,7 +41,9 @@ class RegionTreeFilter(admin.SimpleListFilter):
             return queryset
         region = access.visible(
             request.user,
-            Region.objects.filter(pk=value) if value.isdigit() else Region.objects.none(),
+            Region.objects.filter(pk=value)
+            if value.isascii() and value.isdecimal()
+            else Region.objects.none(),
         ).first()
         if region is None:
             return queryset.none()

@@ -66,7 +66,7 @@ def _int_param(request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdecimal()) or len(raw) > 18:
         raise ValidationError({name: [_("Enter a whole number.")]})
     return int(raw)
 

@@ -211,6 +211,11 @@ ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous people hold 
 RATE_LIMITS = {
     "login": (int(os.environ.get("RATE_LOGIN_COUNT", "10")), 300),
     "poster": (int(os.environ.get("RATE_POSTER_COUNT", "30")), 60),
+    "petition_ip": (int(os.environ.get("RATE_PETITION_IP_COUNT", "10")), 3600),
+    "petition_phone": (int(os.environ.get("RATE_PETITION_PHONE_COUNT", "5")), 86400),
+    "track_ip": (int(os.environ.get("RATE_TRACK_IP_COUNT", "20")), 600),
+    "track_code": (int(os.environ.get("RATE_TRACK_CODE_COUNT", "20")), 3600),
+    "captcha_ip": (int(os.environ.get("RATE_CAPTCHA_IP_COUNT", "60")), 600),
 }
 
 LOGGING = {

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from petitions import api as petitions_api
 from portal import api, views
 from stations import api as stations_api
 
@@ -19,6 +20,7 @@ router.register("matters", stations_api.MatterViewSet, basename="matter")
 router.register("households", stations_api.HouseholdViewSet, basename="household")
 router.register("contact-visits", stations_api.ContactVisitViewSet, basename="contact-visit")
 router.register("activities", stations_api.ActivityViewSet, basename="activity")
+router.register("petitions", petitions_api.PetitionViewSet, basename="petition")
 
 api_patterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
@@ -31,7 +33,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("desk/", views.desk, name="desk"),
     path("desk/", include("stations.desk_urls")),
+    path("desk/", include("petitions.desk_urls")),
     path("stations/", include("stations.urls")),
+    path("petitions/", include("petitions.urls")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),

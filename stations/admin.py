@@ -503,7 +503,7 @@ class ReceptionAdmin(ReadOnlyScopedAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if term.isdigit() and len(term) <= 18:
+        if term.isascii() and term.isdecimal() and len(term) <= 18:
             return queryset.filter(pk=int(term)), False
         return queryset.none(), False
 

@@ -111,6 +111,14 @@ class MatterSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
+    def to_representation(self, matter):
+        data = super().to_representation(matter)
+        owner = matter.reception.recorded_by_id
+        if not access.may_see_personal_data(self.context["request"].user, matter, owner):
+            data["citizen_name"] = access.mask_name(matter.citizen_name)
+            data["citizen_phone"] = access.mask_phone(matter.citizen_phone)
+        return data
+
 
 class ReceptionSerializer(serializers.ModelSerializer):
     station_name = serializers.CharField(source="station.name", read_only=True)
@@ -134,6 +142,14 @@ class HouseholdSerializer(serializers.ModelSerializer):
     class Meta:
         model = Household
         fields = ["id", "region", "representative", "name", "kind", "phone", "address", "is_active"]
+
+    def to_representation(self, household):
+        data = super().to_representation(household)
+        owner = household.representative.user_id
+        if not access.may_see_personal_data(self.context["request"].user, household, owner):
+            data["phone"] = access.mask_phone(household.phone)
+            data["address"] = ""
+        return data
 
 
 class ContactVisitSerializer(serializers.ModelSerializer):
@@ -352,7 +368,7 @@ def _workflow_arguments(data: dict) -> dict:
         "people_count": data["people_count"],
         "deputy_ids": data["deputies"],
         "summary": data["summary"],
-        "matters": _matter_inputs(data["matters"]),
+        "matters": _matter_inputs(data.get("matters", [])),
     }
 
 
@@ -414,7 +430,8 @@ class ReceptionViewSet(StationsViewSet):
 
     serializer_class = ReceptionSerializer
     base_queryset = Reception.objects.select_related("station", "recorded_by").prefetch_related(
-        Prefetch("deputies", queryset=Representative.objects.only("id", "name")), "matters"
+        Prefetch("deputies", queryset=Representative.objects.only("id", "name")),
+        Prefetch("matters", queryset=ReceptionMatter.objects.select_related("region")),
     )
     filter_class = ReceptionFilter
     parser_classes = [JSONParser]
@@ -448,6 +465,7 @@ class ReceptionViewSet(StationsViewSet):
         with transaction.atomic():
             reception = self.get_object()
             data = request.data
+            keep_matters = not (isinstance(data, dict) and "matters" in data)
             if partial and isinstance(data, dict):
                 data = {**_as_input(reception), **data}
             body = ReceptionWriteSerializer(data=data)
@@ -457,9 +475,10 @@ class ReceptionViewSet(StationsViewSet):
                 raise ValidationError(
                     {"station": [_("The station of a reception cannot be changed.")]}
                 )
-            workflow.reception_update(
-                actor=request.user, reception_id=reception.pk, **_workflow_arguments(data)
-            )
+            arguments = _workflow_arguments(data)
+            if keep_matters:  # a body without matters leaves them as they are
+                arguments["matters"] = None
+            workflow.reception_update(actor=request.user, reception_id=reception.pk, **arguments)
         return self._represent(reception.pk)
 
     def partial_update(self, request, *args, **kwargs):
@@ -498,7 +517,9 @@ class ReceptionViewSet(StationsViewSet):
 )
 class MatterViewSet(StationsViewSet):
     serializer_class = MatterSerializer
-    base_queryset = ReceptionMatter.objects.order_by("-reception_id", "id")
+    base_queryset = ReceptionMatter.objects.select_related("region", "reception").order_by(
+        "-reception_id", "id"
+    )
     filter_class = MatterFilter
     parser_classes = [JSONParser]
 
@@ -526,7 +547,9 @@ class MatterViewSet(StationsViewSet):
 )
 class HouseholdViewSet(StationsViewSet):
     serializer_class = HouseholdSerializer
-    base_queryset = Household.objects.order_by("representative_id", "kind", "name", "id")
+    base_queryset = Household.objects.select_related("region", "representative").order_by(
+        "representative_id", "kind", "name", "id"
+    )
     filter_class = HouseholdFilter
 
     def narrow(self, queryset, params):

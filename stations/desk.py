@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from portal import access
@@ -43,7 +44,7 @@ def _matters_from(formset) -> list[workflow.MatterInput]:
             citizen_phone=f.cleaned_data.get("citizen_phone", ""),
         )
         for f in formset.forms
-        if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+        if f.cleaned_data and (f.cleaned_data.get("content") or "").strip()
     ]
 
 
@@ -217,7 +218,11 @@ def _archive_of(request, pk) -> dict:
         request.user, Representative.objects.select_related("region", "group"), pk=pk
     )
     year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None
+    year = (
+        int(year)
+        if year and year.isascii() and year.isdecimal() and 2000 <= int(year) <= 2100
+        else None
+    )
     return queries.archive(representative, year) | {"year": year, "year_choices": _years()}
 
 
@@ -237,6 +242,8 @@ def archive_export(request, pk):
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    filename = f"archive-{data['representative'].id_code}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The roster number is free text; the file is named by the deputy's id instead.
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"archive-{data['representative'].pk}.xlsx"
+    )
     return response

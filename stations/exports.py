@@ -2,9 +2,18 @@
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 BOLD = Font(bold=True)
+
+
+def _safe(value):
+    """Return a cell value that cannot run as a formula or break the file."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def _sheet(workbook, title: str, header: list[str], rows) -> None:
@@ -13,7 +22,7 @@ def _sheet(workbook, title: str, header: list[str], rows) -> None:
     for cell in sheet[1]:
         cell.font = BOLD
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_safe(value) for value in row])
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width * 2))

@@ -1,7 +1,5 @@
 """Forms of the deputies' pages. They validate input; the rules live in workflow.py."""
 
-import datetime
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +38,6 @@ class ReceptionForm(forms.Form):
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
-        if date < timezone.localdate() - datetime.timedelta(days=366):
-            raise forms.ValidationError(_("Record receptions within a year of the date."))
         return date
 
 

@@ -29,6 +29,7 @@ from stations.models import (
 
 MAX_PEOPLE = 10_000
 MAX_MATTERS = 50
+RECORD_WITHIN_DAYS = 366
 
 
 @dataclass
@@ -48,17 +49,29 @@ def _may_record_at(actor, station: Station) -> bool:
 
 def _check_reception(
     station: Station, date: datetime.date, people_count: int, deputy_ids: Sequence[int],
-    matters: Sequence[MatterInput],
+    matters: Sequence[MatterInput], actor=None,
 ) -> list[Representative]:  # fmt: skip
+    if not station.is_active:
+        raise DomainError(_("The station is closed."), field="station")
     if date > timezone.localdate():
         raise DomainError(_("The date cannot be in the future."), field="date")
+    if date < timezone.localdate() - datetime.timedelta(days=RECORD_WITHIN_DAYS):
+        raise DomainError(_("Record receptions within a year of the date."), field="date")
     if not 0 <= people_count <= MAX_PEOPLE:
         raise DomainError(_("Enter a number of people between 0 and 10000."), field="people_count")
-    deputies = list(station.members.filter(pk__in=set(deputy_ids)))
+    deputies = list(station.members.filter(pk__in=set(deputy_ids), is_active=True))
     if not deputies:
         raise DomainError(_("Choose at least one deputy of this station."), field="deputies")
     if len(deputies) != len(set(deputy_ids)):
         raise DomainError(_("Only deputies of this station can be recorded."), field="deputies")
+    if (
+        actor is not None
+        and not access.can_by_region(actor, access.MANAGE, station)
+        and not any(d.user_id == actor.pk for d in deputies)
+    ):
+        raise DomainError(
+            _("A deputy records only receptions they took part in."), field="deputies"
+        )
     if len(matters) > MAX_MATTERS:
         raise DomainError(_("At most 50 matters per reception."), field="matters")
     for number, matter in enumerate(matters, start=1):
@@ -106,7 +119,7 @@ def reception_record(
         raise PermissionDenied(_("Only the station's deputies and its office record receptions."))
     if form not in Reception.Form.values:
         raise DomainError(_("Choose a form of reception."), field="form")
-    deputies = _check_reception(station, date, people_count, deputy_ids, matters)
+    deputies = _check_reception(station, date, people_count, deputy_ids, matters, actor)
     reception = Reception.objects.create(
         region_id=station.region_id, station=station, date=date, form=form,
         people_count=people_count, summary=summary.strip(), recorded_by=actor,
@@ -149,7 +162,9 @@ def reception_update(
     kept = reception.matters.filter(petition_id__isnull=False).count()
     if matters is not None and kept + len(matters) > MAX_MATTERS:
         raise DomainError(_("At most 50 matters per reception."), field="matters")
-    deputies = _check_reception(reception.station, date, people_count, deputy_ids, matters or ())
+    deputies = _check_reception(
+        reception.station, date, people_count, deputy_ids, matters or (), actor
+    )
     reception.date, reception.form, reception.people_count = date, form, people_count
     reception.summary = summary.strip()
     reception.save(update_fields=["date", "form", "people_count", "summary"])

@@ -155,10 +155,10 @@ def test_handlers_see_only_their_units_issues(pworld):
     workflow.petition_forward(
         actor=staff, petition_id=mine.pk, department_id=pworld.units["townA1"].pk
     )
+
     def visible(user):
-        return set(
-            access.visible(user, Petition.objects.all()).values_list("pk", flat=True)
-        )  # noqa: E731
+        return set(access.visible(user, Petition.objects.all()).values_list("pk", flat=True))  # noqa: E731
+
     assert visible(pworld.handlers["townA1"]) == {mine.pk}
     assert visible(pworld.handlers["townA2"]) == set()
     assert visible(staff) == {mine.pk}

@@ -614,3 +614,18 @@ def test_schema_lists_the_stations_endpoints(client):
         "/api/v1/matters/{id}/solved/",
     ):
         assert path in paths
+
+
+def test_citizen_contact_is_masked_for_those_who_do_not_need_it(client, sworld):
+    reception = record(sworld, sworld.base.users["deputy"], deputies=("a1", "a1b"), matters=[
+        {"content": "路灯", "outcome": "answered", "answer": "已修", "citizen_name": "张三",
+         "citizen_phone": "13800000000"},
+    ])  # fmt: skip
+    url = f"{URL}{reception.pk}/"
+    seen = {}
+    for role in ("deputy", "deputy2", "viewer", "township"):
+        client.force_login(sworld.base.users[role])
+        matter = client.get(url).json()["matters"][0]
+        seen[role] = (matter["citizen_name"], matter["citizen_phone"])
+    assert seen["deputy"] == seen["township"] == ("张三", "13800000000")
+    assert seen["deputy2"] == seen["viewer"] == ("张**", "138****0000")

@@ -275,3 +275,51 @@ def test_a_forwarded_matter_becomes_a_citizen_issue_that_corrections_keep(sworld
         people_count=2, deputy_ids=[sworld.deps["a1"].pk], matters=[],
     )  # fmt: skip
     assert list(reception.matters.values_list("petition", flat=True)) == [petition.pk]
+
+
+def test_posting_the_edit_page_back_unchanged_keeps_every_matter(client, sworld):
+    reception = workflow.reception_record(
+        actor=sworld.base.users["deputy"], station_id=sworld.stations["a1"].pk, date=TODAY(),
+        form="sitting", people_count=2, deputy_ids=[sworld.deps["a1"].pk],
+        matters=[workflow.MatterInput(**ANSWERED), workflow.MatterInput(**{**ANSWERED, "content": "第二件"})],
+    )  # fmt: skip
+    client.force_login(sworld.base.users["deputy"])
+    page = client.get(f"/desk/receptions/{reception.pk}/")
+    form, formset = page.context["form"], page.context["formset"]
+    data = {name: value for name, value in form.initial.items() if name != "deputies"}
+    data.update(station=reception.station_id, date=TODAY().isoformat(), people_count="5",
+                deputies=[sworld.deps["a1"].pk])  # fmt: skip
+    data.update({f"matters-{k}": v for k, v in formset.management_form.initial.items()})
+    for i, initial in enumerate(formset.initial):
+        data.update({f"matters-{i}-{k}": v for k, v in initial.items()})
+    data[f"matters-{len(formset.initial)}-outcome"] = "answered"  # the blank form's checked radio
+    response = client.post(f"/desk/receptions/{reception.pk}/", data)
+    assert response.status_code == 302, (
+        response.context["form"].errors,
+        response.context["formset"].errors,
+        data,
+    )
+    assert sorted(reception.matters.values_list("content", flat=True)) == ["村口路灯不亮", "第二件"]
+
+
+def test_a_deputy_cannot_record_a_reception_for_colleagues_only(sworld):
+    from portal.errors import DomainError
+
+    with pytest.raises(DomainError):
+        _record(sworld, deputies=("a1b",))
+    assert not Reception.objects.exists()
+
+
+def test_excel_export_neutralises_formulas_and_control_characters(client, sworld):
+    from stations.models import Activity
+
+    activity = Activity.objects.create(
+        region=sworld.deps["a1"].region, kind="research", title="=1+2\x1b调研", date=TODAY()
+    )
+    activity.participants.add(sworld.deps["a1"])
+    client.force_login(sworld.base.users["deputy"])
+    export = client.get(f"/desk/deputies/{sworld.deps['a1'].pk}/archive.xlsx")
+    assert export.status_code == 200
+    sheet = load_workbook(io.BytesIO(export.content))["履职活动"]
+    cell = sheet.cell(row=2, column=3)
+    assert cell.data_type == "s" and cell.value == "'=1+2调研"

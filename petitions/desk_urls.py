@@ -1,0 +1,13 @@
+from django.urls import path
+
+from petitions import desk
+
+app_name = "petitions_desk"
+
+urlpatterns = [
+    path("petitions/", desk.petition_list, name="petition_list"),
+    path("petitions/new/", desk.petition_new, name="petition_new"),
+    path("petitions/photos/<int:photo_pk>/", desk.petition_photo, name="petition_photo"),
+    path("petitions/<int:pk>/", desk.petition_detail, name="petition_detail"),
+    path("petitions/<int:pk>/<slug:action>/", desk.petition_action, name="petition_action"),
+]

@@ -1,0 +1,308 @@
+"""Forms of the citizens' pages: the issue form, the tracking look-up and the rating.
+
+They validate shape and turn what the citizen typed into the arguments of the workflow
+functions; the workflow checks the rules again and stays the only writer.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from petitions import captcha, images
+from petitions.models import Category, Rating
+from petitions.workflow import MAX_PHOTOS, PHONE_RE, normalize_phone
+from portal.models import Region
+
+Level = Region.Level
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to ``MAX_PHOTOS`` files from one ``<input type=file multiple>``."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [item for item in files if item]
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("At most 3 photos."))
+        cleaned = []
+        for item in files:
+            cleaned.append(super().clean(item, initial))
+        return cleaned
+
+
+def region_options(regions) -> list:
+    """Return ``(id, name)`` choices of ``regions``."""
+    return [(str(region.pk), region.name) for region in regions]
+
+
+def township_groups() -> list:
+    """Return the townships grouped by their county, as select choices in tree order."""
+    rows = (
+        Region.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP])
+        .only("id", "name", "level", "parent_id", "path")
+        .order_by("path")
+    )
+    groups: dict[int, tuple[str, list]] = {}
+    for region in rows:
+        if region.level == Level.COUNTY:
+            groups[region.pk] = (region.name, [])
+        elif region.parent_id in groups:
+            groups[region.parent_id][1].append((str(region.pk), region.name))
+    return [(name, townships) for name, townships in groups.values() if townships]
+
+
+def county_choices() -> list:
+    counties = Region.objects.filter(level=Level.COUNTY).only("id", "name").order_by("path")
+    return [("", _("Choose a county or district"))] + region_options(counties)
+
+
+class PetitionForm(forms.Form):
+    """The public issue form. Fields are cleaned in the order below: the check code first,
+    so that photos are not decoded for a submission that fails it."""
+
+    client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    captcha_token = forms.CharField(widget=forms.HiddenInput, max_length=200, required=False)
+    captcha = forms.CharField(
+        label=_("Check code"),
+        max_length=16,
+        help_text=_("Type the 4 digits shown in the picture."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": _("Type the check code.")},
+    )
+    # The station the form was opened from; an unknown or closed one is ignored (the view).
+    station_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    # Only a help for picking the township (the page's script narrows the list with it).
+    county = forms.CharField(label=_("County or district"), required=False, widget=forms.Select)
+    township = forms.ChoiceField(
+        label=_("Township or street"),
+        error_messages={
+            "required": _("Choose where the problem is."),
+            "invalid_choice": _("Choose where the problem is."),
+        },
+    )
+    village = forms.ChoiceField(
+        label=_("Village or community (optional)"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a village of the chosen township.")},
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=[("", _("Choose a category"))] + list(Category.choices),
+        error_messages={
+            "required": _("Choose a category."),
+            "invalid_choice": _("Choose a category."),
+        },
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=100,
+        help_text=_("In a few words, e.g. “Street light broken at the village entrance”."),
+        error_messages={
+            "required": _("Give the issue a short title."),
+            "max_length": _("The title is longer than 100 characters."),
+        },
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What is the problem, where exactly, since when, who is affected."),
+        error_messages={
+            "required": _("Describe the problem."),
+            "max_length": _("The description is longer than 5000 characters."),
+        },
+    )
+    photos = PhotosField(
+        label=_("Photos (optional, up to 3)"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 8 MB each. Location data is removed."),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    citizen_name = forms.CharField(
+        label=_("Your name (optional)"),
+        max_length=64,
+        required=False,
+        error_messages={"max_length": _("The name is longer than 64 characters.")},
+    )
+    citizen_phone = forms.CharField(
+        label=_("Your phone number (optional)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("Needed for feedback; its last 4 digits let you track the issue."),
+    )
+    wants_feedback = forms.BooleanField(label=_("I want feedback"), required=False)
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree."),
+        error_messages={"required": _("Agree to the privacy notice to submit the issue.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].widget.choices = county_choices()
+        self.fields["township"].choices = [("", _("Choose a township or street"))] + (
+            township_groups()
+        )
+        self.fields["village"].choices = [("", _("Whole township / not sure"))] + region_options(
+            self.villages()
+        )
+        self.township_region: Region | None = None
+        self.village_region: Region | None = None
+
+    def villages(self):
+        """Return the villages of the township chosen (or pre-filled), for the select."""
+        value = self.data.get("township") if self.is_bound else self.initial.get("township")
+        try:
+            pk = int(value or "")
+        except (TypeError, ValueError):
+            return Region.objects.none()
+        return (
+            Region.objects.filter(parent_id=pk, parent__level=Level.TOWNSHIP)
+            .only("id", "name")
+            .order_by("path")
+        )
+
+    def clean_client_token(self) -> str:
+        value = self.cleaned_data["client_token"].strip().lower()
+        try:
+            canonical = str(uuid.UUID(value))
+        except ValueError:
+            canonical = ""
+        if canonical != value:
+            raise forms.ValidationError(_("The form has expired. Please submit it again."))
+        return value
+
+    def clean_captcha(self) -> str:
+        token = self.cleaned_data.get("captcha_token", "")
+        answer = self.cleaned_data["captcha"]
+        if not captcha.is_valid_token(token):
+            raise forms.ValidationError(_("The check code has expired. Type the new one."))
+        if not captcha.check(token, answer, self.cleaned_data.get("client_token", "")):
+            raise forms.ValidationError(_("The check code is wrong. Type the new one."))
+        return answer
+
+    def clean_township(self) -> str:
+        value = self.cleaned_data["township"]
+        self.township_region = Region.objects.filter(pk=value, level=Level.TOWNSHIP).first()
+        if self.township_region is None:
+            raise forms.ValidationError(_("Choose where the problem is."))
+        return value
+
+    def clean_village(self) -> str:
+        value = self.cleaned_data.get("village", "")
+        if value and self.township_region is not None:
+            self.village_region = Region.objects.filter(
+                pk=value, parent=self.township_region
+            ).first()
+            if self.village_region is None:
+                raise forms.ValidationError(_("Choose a village of the chosen township."))
+        return value
+
+    def clean_photos(self) -> list[tuple[bytes, int, int]]:
+        files = self.cleaned_data.get("photos") or []
+        if "captcha" in self._errors or "client_token" in self._errors:
+            return []  # not worth decoding: the form comes back anyway
+        photos = []
+        for upload in files:
+            if upload.size > images.MAX_PHOTO_BYTES:
+                raise forms.ValidationError(
+                    _("Each photo may be at most %(mb)d MB.")
+                    % {"mb": images.MAX_PHOTO_BYTES // (1024 * 1024)}
+                )
+            upload.seek(0)
+            try:
+                photos.append(images.reencode(upload.read()))
+            except images.PhotoError as error:
+                raise forms.ValidationError(
+                    _("%(name)s: %(problem)s") % {"name": upload.name, "problem": error.message}
+                ) from None
+        return photos
+
+    def clean_citizen_name(self) -> str:
+        return " ".join(self.cleaned_data["citizen_name"].split())
+
+    def clean_citizen_phone(self) -> str:
+        phone = normalize_phone(self.cleaned_data["citizen_phone"])
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError(
+                _("Enter a mobile number of 11 digits or a landline with its area code.")
+            )
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        phone_missing = not data.get("citizen_phone") and "citizen_phone" not in self._errors
+        if data.get("wants_feedback") and phone_missing:
+            self.add_error("citizen_phone", _("Leave a phone number to receive feedback."))
+        return data
+
+    @property
+    def region(self) -> Region | None:
+        return self.village_region or self.township_region
+
+
+class TrackForm(forms.Form):
+    """The tracking code and, when the issue has a phone number, its last 4 digits."""
+
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        error_messages={"required": _("Enter the tracking code.")},
+    )
+    digits = forms.CharField(
+        label=_("Last 4 digits of your phone number"),
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Leave empty if you did not give a phone number."),
+    )
+
+    def clean_code(self) -> str:
+        return re.sub(r"[\s\-]", "", self.cleaned_data["code"]).upper()
+
+    def clean_digits(self) -> str:
+        digits = self.cleaned_data["digits"].strip()
+        if digits and not (len(digits) == 4 and digits.isascii() and digits.isdigit()):
+            raise forms.ValidationError(_("Enter the last 4 digits, or leave the field empty."))
+        return digits
+
+
+class RatingForm(forms.Form):
+    """The citizen's rating of the latest reply."""
+
+    rating = forms.ChoiceField(
+        label=_("Are you satisfied with the reply?"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose satisfied, basically satisfied or unsatisfied."),
+            "invalid_choice": _("Choose satisfied, basically satisfied or unsatisfied."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when you are not satisfied: tell us what is still wrong."),
+        error_messages={"max_length": _("The comment is longer than 2000 characters.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("rating") == Rating.UNSATISFIED and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Tell us what is still wrong."))
+        return data

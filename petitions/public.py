@@ -1,0 +1,426 @@
+"""The citizens' pages of citizen issues (no account): the issue form and its receipt, the
+tracking page with the rating, and the published results.
+
+What a citizen sends is checked by ``forms_public`` and written only by
+``workflow.petition_submit`` / ``workflow.petition_rate``. What these pages show of an issue is
+deliberately little: its own state and history to whoever holds its tracking code (and the
+phone's last 4 digits), never the citizen's name or full phone; and for published results,
+only the published title and outcome.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from petitions import captcha, workflow
+from petitions.forms_public import PetitionForm, RatingForm, TrackForm
+from petitions.models import Channel, Petition, PetitionReply
+from portal import events, ratelimit
+from portal.errors import DomainError
+from portal.models import Region
+from stations.models import Station
+
+MAX_BODY_BYTES = 12 * 1024 * 1024
+RESULTS_PAGE_SIZE = 20
+RECEIPT_SESSION_KEY = "petitions.receipts"
+RECEIPT_SECONDS = 2 * 60 * 60
+RECEIPTS_KEPT = 5
+State = Petition.State
+Level = Region.Level
+
+# Where a workflow refusal goes on the form (the workflow names its arguments).
+FORM_FIELD_OF = {
+    "region": "township",
+    "category": "category",
+    "title": "title",
+    "description": "description",
+    "citizen_name": "citizen_name",
+    "citizen_phone": "citizen_phone",
+    "photos": "photos",
+}
+
+# What the citizen sees of each audit event; actions not listed (hand-backs, staff
+# bookkeeping) are not shown, and no event's note is ever shown.
+HISTORY_LABELS = {
+    "petition_submit": gettext_lazy("Submitted"),
+    "petition_accept": gettext_lazy("Accepted by the congress office"),
+    "petition_forward": gettext_lazy("Forwarded to the handling unit"),
+    "petition_reply": gettext_lazy("The handling unit replied"),
+    "petition_answer": gettext_lazy("The congress office answered"),
+    "petition_reopen": gettext_lazy("Handled again: you were not satisfied with the reply"),
+    "petition_rate": gettext_lazy("Closed as resolved after your rating"),
+    "petition_escalate": gettext_lazy("Put on the supervision list"),
+    "petition_reject": gettext_lazy("Not accepted"),
+    "petition_duplicate": gettext_lazy("Closed as a duplicate"),
+    "petition_publish": gettext_lazy("The result was published"),
+}
+CLOSE_LABELS = {
+    State.RESOLVED: gettext_lazy("Closed as resolved"),
+    State.CLOSED_UNRESOLVED: gettext_lazy("Closed without resolution"),
+}
+REASON_STATES = {State.REJECTED, State.DUPLICATE, State.CLOSED_UNRESOLVED}
+PUBLIC_REPLY_KINDS = (PetitionReply.Kind.REPLY, PetitionReply.Kind.DIRECT_ANSWER)
+
+
+# --- reads -------------------------------------------------------------------------
+
+
+def open_station(value) -> Station | None:
+    """Return the open station whose id is ``value``; anything else is ignored."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return Station.objects.filter(pk=pk, is_active=True).select_related("region").first()
+
+
+def region_initial(region: Region) -> dict:
+    """Return the county/township/village choices that locate ``region``."""
+    codes = region.path.strip("/").split("/")
+    paths = ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+    initial = {}
+    for level, key in ((Level.COUNTY, "county"), (Level.TOWNSHIP, "township")):
+        for ancestor in Region.objects.filter(path__in=paths, level=level).only("id"):
+            initial[key] = str(ancestor.pk)
+    if region.level == Level.VILLAGE:
+        initial["village"] = str(region.pk)
+    return initial
+
+
+def find_petition(code: str, digits: str) -> Petition | None:
+    """Return the issue with tracking ``code`` when ``digits`` are its phone's last 4
+    (an issue without a phone needs the code alone)."""
+    petition = Petition.objects.filter(tracking_code=code).select_related("region").first()
+    if petition is None:
+        return None
+    if petition.citizen_phone and not constant_time_compare(petition.citizen_phone[-4:], digits):
+        return None
+    return petition
+
+
+def public_history(petition: Petition) -> list[tuple]:
+    """Return ``(time, label)`` of the events a citizen may see, oldest first."""
+    rows = (
+        events.history(petition)
+        .select_related(None)
+        .only("created_at", "action", "to_state")
+        .order_by("id")
+    )
+    history = []
+    for event in rows:
+        label = HISTORY_LABELS.get(event.action)
+        if event.action == "petition_close":
+            label = CLOSE_LABELS.get(event.to_state)
+        if label:
+            history.append((event.created_at, label))
+    return history
+
+
+def public_replies(petition: Petition):
+    """Return the replies addressed to the citizen (never a unit's hand-back)."""
+    return (
+        PetitionReply.objects.filter(petition=petition, kind__in=PUBLIC_REPLY_KINDS)
+        .select_related("department")
+        .only("round", "kind", "text", "created_at", "department__name")
+        .order_by("id")
+    )
+
+
+def published_results():
+    return (
+        Petition.objects.filter(published=True)
+        .select_related("region")
+        .only("id", "published_title", "category", "closed_at", "region__name")
+        .order_by("-closed_at", "-id")
+    )
+
+
+# --- the issue form ----------------------------------------------------------------
+
+
+def _valid_token(value) -> str:
+    try:
+        token = str(uuid.UUID(str(value)))
+    except ValueError:
+        return ""
+    return token if token == str(value) else ""
+
+
+def _render_form(
+    request, form, *, station=None, status=200, problem="", photos_dropped=False
+) -> HttpResponse:
+    source = form.data if form.is_bound else form.initial
+    client_token = _valid_token(source.get("client_token", ""))
+    if form.is_bound and form.errors:
+        photos_dropped = photos_dropped or bool(form.files.getlist("photos"))
+    context = {
+        "form": form,
+        "station": station,
+        "problem": problem,
+        "client_token": client_token or str(uuid.uuid4()),
+        "captcha_token": captcha.issue(),
+        "photos_dropped": photos_dropped,
+    }
+    return render(request, "petitions/public_new.html", context, status=status)
+
+
+def _blank_form(request) -> tuple[PetitionForm, Station | None]:
+    station = open_station(request.GET.get("station"))
+    initial = {}
+    if station is not None:
+        initial = region_initial(station.region) | {"station_id": station.pk}
+    return PetitionForm(initial=initial), station
+
+
+def _refilled_form(request) -> tuple[PetitionForm, Station | None]:
+    """Return an unbound form holding what was typed (for a refusal before validation)."""
+    kept = ("county", "township", "village", "category", "title", "description",
+            "citizen_name", "citizen_phone", "client_token")  # fmt: skip
+    initial = {key: request.POST.get(key, "") for key in kept}
+    initial["wants_feedback"] = bool(request.POST.get("wants_feedback"))
+    station = open_station(request.POST.get("station_id"))
+    if station is not None:
+        initial["station_id"] = station.pk
+    return PetitionForm(initial=initial), station
+
+
+def _remember_receipt(request, code: str) -> None:
+    receipts = {
+        key: when
+        for key, when in request.session.get(RECEIPT_SESSION_KEY, {}).items()
+        if when > time.time() - RECEIPT_SECONDS
+    }
+    receipts[code] = time.time()
+    newest = sorted(receipts.items(), key=lambda item: item[1])[-RECEIPTS_KEPT:]
+    request.session[RECEIPT_SESSION_KEY] = dict(newest)
+
+
+def _receipt(request, petition: Petition) -> HttpResponse:
+    _remember_receipt(request, petition.tracking_code)
+    return redirect("petitions:submitted", code=petition.tracking_code)
+
+
+@csrf_exempt  # checked by ``_petition_form`` once the body is known to be of a sane size
+@require_http_methods(["GET", "HEAD", "POST"])
+def petition_new(request):
+    """Show the issue form, or take a submission. An oversized body is refused before it is
+    read; a malformed one is a clear message, never a 500."""
+    if request.method == "POST":
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        too_large = _("The submission is larger than %(mb)d MB. Attach fewer or smaller photos.")
+        too_large %= {"mb": MAX_BODY_BYTES // (1024 * 1024)}
+        if length > MAX_BODY_BYTES:
+            form, station = _blank_form(request)
+            return _render_form(request, form, station=station, status=413, problem=too_large)
+        try:
+            request.POST, request.FILES  # noqa: B018  (parse now, to answer errors here)
+        except RequestDataTooBig:
+            form, station = _blank_form(request)
+            return _render_form(request, form, station=station, status=413, problem=too_large)
+        except (TooManyFieldsSent, TooManyFilesSent, MultiPartParserError, UnreadablePostError):
+            form, station = _blank_form(request)
+            problem = _("The submission could not be read. Please fill in the form again.")
+            return _render_form(request, form, station=station, status=400, problem=problem)
+    return _petition_form(request)
+
+
+@csrf_protect
+def _petition_form(request):
+    if request.method != "POST":
+        form, station = _blank_form(request)
+        return _render_form(request, form, station=station)
+    token = _valid_token(request.POST.get("client_token", ""))
+    if token:  # a retry or double click of a submission that already went through
+        existing = Petition.objects.filter(client_token=token).first()
+        if existing is not None:
+            return _receipt(request, existing)
+    if not ratelimit.hit("petition_ip", ratelimit.client_ip(request)):
+        form, station = _refilled_form(request)
+        problem = _("Too many issues were submitted from your network. Please try again later.")
+        dropped = bool(request.FILES.getlist("photos"))
+        return _render_form(
+            request, form, station=station, status=429, problem=problem, photos_dropped=dropped
+        )
+    form = PetitionForm(request.POST, request.FILES)
+    station = open_station(request.POST.get("station_id"))
+    if not form.is_valid():
+        return _render_form(request, form, station=station)
+    data = form.cleaned_data
+    phone = data["citizen_phone"]
+    if phone and not ratelimit.hit("petition_phone", phone):
+        form.add_error(
+            "citizen_phone",
+            _("Too many issues were submitted with this phone number today. Please try tomorrow."),
+        )
+        return _render_form(request, form, station=station, status=429)
+    try:
+        petition = workflow.petition_submit(
+            actor=request.user, channel=Channel.WEB, region_id=form.region.pk,
+            category=data["category"], title=data["title"], description=data["description"],
+            citizen_name=data["citizen_name"], citizen_phone=phone,
+            wants_feedback=data["wants_feedback"], station_id=station.pk if station else None,
+            photos=data["photos"], client_token=data["client_token"],
+        )  # fmt: skip
+    except DomainError as error:
+        form.add_error(FORM_FIELD_OF.get(error.field or ""), error.message)
+        return _render_form(request, form, station=station)
+    return _receipt(request, petition)
+
+
+@require_safe
+def petition_submitted(request, code: str):
+    """Show the receipt with the tracking code, only to the session that submitted it."""
+    when = request.session.get(RECEIPT_SESSION_KEY, {}).get(code)
+    if when is None or when < time.time() - RECEIPT_SECONDS:
+        raise Http404(_("No such receipt."))
+    petition = get_object_or_404(
+        Petition.objects.only("tracking_code", "title", "citizen_phone", "wants_feedback"),
+        tracking_code=code,
+    )
+    response = render(request, "petitions/public_submitted.html", {"petition": petition})
+    add_never_cache_headers(response)
+    return response
+
+
+@require_safe
+def region_children(request, pk: int):
+    """Return the child regions of region ``pk`` as JSON, for the cascading selects."""
+    region = get_object_or_404(Region.objects.only("id", "level"), pk=pk)
+    children = list(Region.objects.filter(parent=region).order_by("path").values("id", "name"))
+    response = JsonResponse({"id": region.pk, "level": region.level, "children": children})
+    patch_cache_control(response, public=True, max_age=600)
+    return response
+
+
+@require_safe
+def captcha_image(request):
+    """Serve the check-code image of ``?t=<token>``; ``?new=1`` gives a new token as JSON."""
+    if not ratelimit.hit("captcha_ip", ratelimit.client_ip(request)):
+        return HttpResponse(_("Too many requests."), status=429, content_type="text/plain")
+    if request.GET.get("new"):
+        token = captcha.issue()
+        image = f"{reverse('petitions:captcha')}?t={token}"
+        response = JsonResponse({"token": token, "image": image})
+    else:
+        png = captcha.render_png(request.GET.get("t", "")[:200])
+        if png is None:
+            raise Http404(_("The check code has expired."))
+        response = HttpResponse(png, content_type="image/png")
+    add_never_cache_headers(response)
+    return response
+
+
+# --- tracking and rating -----------------------------------------------------------
+
+
+def _looked_up(request, form: TrackForm) -> tuple[Petition | None, int]:
+    """Return the issue ``form`` names and the status to answer with.
+
+    Every look-up counts against the limits, the right ones too: otherwise a guesser over
+    the limit would still tell a hit from a miss.
+    """
+    code = form.cleaned_data["code"]
+    code_key = code if code.isascii() and code.isalnum() else "malformed"
+    allowed = ratelimit.hit("track_ip", ratelimit.client_ip(request)) and ratelimit.hit(
+        "track_code", code_key
+    )
+    if not allowed:
+        form.add_error(None, _("Too many look-ups. Please wait 10 minutes and try again."))
+        return None, 429
+    petition = find_petition(code, form.cleaned_data["digits"])
+    if petition is None:
+        form.add_error(
+            None,
+            _("No issue matches this tracking code and these digits. Check both and try again."),
+        )
+        return None, 200
+    return petition, 200
+
+
+def _render_status(request, petition, track_form, rating_form=None, *, rated=False):
+    context = {
+        "petition": petition,
+        "track_form": track_form,
+        "history": public_history(petition),
+        "replies": public_replies(petition),
+        "public_reason": petition.public_reason if petition.state in REASON_STATES else "",
+        "rating_form": (rating_form or RatingForm()) if petition.state == State.REPLIED else None,
+        "rated": rated,
+    }
+    response = render(request, "petitions/public_status.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def track(request):
+    """Look an issue up by its tracking code and the phone's last 4 digits."""
+    if request.method != "POST":
+        form = TrackForm(initial={"code": request.GET.get("code", "")[:20]})
+        return render(request, "petitions/public_track.html", {"form": form})
+    form = TrackForm(request.POST)
+    petition, status = _looked_up(request, form) if form.is_valid() else (None, 200)
+    if petition is None:
+        return render(request, "petitions/public_track.html", {"form": form}, status=status)
+    return _render_status(request, petition, form)
+
+
+@require_POST
+def rate(request):
+    """Record the citizen's rating of the latest reply, after checking code and digits."""
+    form = TrackForm(request.POST)
+    petition, status = _looked_up(request, form) if form.is_valid() else (None, 200)
+    if petition is None:
+        return render(request, "petitions/public_track.html", {"form": form}, status=status)
+    rating_form = RatingForm(request.POST)
+    if not rating_form.is_valid():
+        return _render_status(request, petition, form, rating_form)
+    try:
+        petition = workflow.petition_rate(
+            actor=None,
+            petition_id=petition.pk,
+            rating=rating_form.cleaned_data["rating"],
+            comment=rating_form.cleaned_data["comment"],
+        )
+    except DomainError as error:
+        field = error.field if error.field in ("rating", "comment") else None
+        rating_form.add_error(field, error.message)
+        petition.refresh_from_db()
+        return _render_status(request, petition, form, rating_form)
+    return _render_status(request, petition, form, rated=True)
+
+
+# --- published results ---------------------------------------------------------------
+
+
+@require_safe
+def results(request):
+    """List the published results, newest closure first."""
+    page = Paginator(published_results(), RESULTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "petitions/public_results.html", {"page": page})
+
+
+@require_safe
+def result(request, pk: int):
+    """Show one published result: its published title and outcome only."""
+    petition = get_object_or_404(published_results().only(
+        "id", "published_title", "published_summary", "category", "closed_at", "region__name"
+    ), pk=pk)  # fmt: skip
+    return render(request, "petitions/public_result.html", {"petition": petition})

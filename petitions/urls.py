@@ -1,0 +1,16 @@
+from django.urls import path
+
+from petitions import public
+
+app_name = "petitions"
+
+urlpatterns = [
+    path("new/", public.petition_new, name="new"),
+    path("submitted/<str:code>/", public.petition_submitted, name="submitted"),
+    path("track/", public.track, name="track"),
+    path("track/rate/", public.rate, name="rate"),
+    path("results/", public.results, name="results"),
+    path("results/<int:pk>/", public.result, name="result"),
+    path("regions/<int:pk>/children/", public.region_children, name="region_children"),
+    path("captcha/", public.captcha_image, name="captcha"),
+]

@@ -212,9 +212,10 @@ def petition_mark_duplicate(*, actor, petition_id: int, original_id: int) -> Pet
         raise DomainError(_("No such issue."), field="original")
     original = original.duplicate_of or original
     petition.duplicate_of = original
-    petition.public_reason = _("The same problem is handled as issue %(code)s.") % {
-        "code": original.tracking_code
-    }
+    # The original's code is not shown: without a phone, the code alone opens that issue.
+    petition.public_reason = _(
+        "The same problem has already been raised and is handled together with the earlier issue."
+    )
     _move(actor, petition, State.DUPLICATE, "petition_duplicate", original=original.pk)
     _notify(petition, "closed")
     return petition

@@ -193,7 +193,8 @@ def test_duplicate_points_to_the_original(pworld):
     original, copy = submit(pworld), submit(pworld)
     workflow.petition_mark_duplicate(actor=staff, petition_id=copy.pk, original_id=original.pk)
     copy.refresh_from_db()
-    assert copy.state == State.DUPLICATE and original.tracking_code in copy.public_reason
+    assert copy.state == State.DUPLICATE and copy.duplicate_of == original
+    assert original.tracking_code not in copy.public_reason
     with pytest.raises(DomainError):
         workflow.petition_mark_duplicate(
             actor=staff, petition_id=original.pk, original_id=original.pk

@@ -247,8 +247,8 @@ def test_bad_input_is_a_form_error_and_stores_nothing(client, pworld, _media, ov
 @pytest.mark.parametrize(
     ("photos", "expected"),
     [
-        ([upload(b"hello, I am text", "photo.jpg", "image/jpeg")], "JPEG, PNG or WebP"),
-        ([bomb_upload()], "pixels"),
+        ([upload(b"hello, I am text", "photo.jpg", "image/jpeg")], "JPEG、PNG 或 WebP"),
+        ([bomb_upload()], "像素"),
         ([upload(png(), f"p{n}.png") for n in range(4)], "3"),
         ([upload(b"\xff\xd8" + b"\0" * (9 * 1024 * 1024), "big.jpg", "image/jpeg")], "8 MB"),
         ([upload(png()), upload(b"GIF89a...", "second.gif", "image/gif")], "second.gif"),

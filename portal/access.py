@@ -216,7 +216,9 @@ def visible(user, queryset: QuerySet, action: str = VIEW) -> QuerySet:
 def _region_path_of(obj: models.Model, rule: ScopeRule) -> str | None:
     if rule.region_field is None:
         return obj.path
-    region = getattr(obj, rule.region_field, None)
+    region = obj
+    for name in rule.region_field.split("__"):
+        region = getattr(region, name, None)
     return region.path if region is not None else None
 
 

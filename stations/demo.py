@@ -337,8 +337,20 @@ def build_receptions(stations, deputies, users, today: datetime.date) -> None:
         if summary == LOCKED:
             workflow.reception_lock(actor=users["shipu_staff"], reception_id=reception.pk)
         solved = reception.matters.filter(content=SOLVED).first()
-        if solved is not None:
-            workflow.matter_set_solved(actor=users["shipu_staff"], matter_id=solved.pk, solved=True)
+        if solved is not None and solved.petition_id:
+            # The forwarded matter's citizen issue is answered by the office and closed.
+            from petitions import workflow as petitions_workflow
+
+            staff = users["shipu_staff"]
+            petitions_workflow.petition_accept(actor=staff, petition_id=solved.petition_id)
+            petitions_workflow.petition_answer(
+                actor=staff,
+                petition_id=solved.petition_id,
+                text="已联系镇村建办，三盏路灯当周修复。",
+            )
+            petitions_workflow.petition_close(
+                actor=staff, petition_id=solved.petition_id, resolved=True
+            )
 
 
 def build_contacts(regions, deputies, users, today: datetime.date) -> None:

@@ -7,7 +7,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal import access
 from portal.errors import DomainError
+from portal.pagination import EstimatedCountPaginator
 from stations import queries, workflow
 from stations.forms import MatterFormSet, ReceptionForm
 from stations.models import Reception, Representative, Station, StationMembership
@@ -61,7 +61,7 @@ def reception_list(request):
         .annotate(matter_count=Count("matters"))
         .order_by("-date", "-id")
     )
-    page = Paginator(receptions, 20).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(receptions, 20).get_page(request.GET.get("page"))
     editable = set(
         access.visible(request.user, Reception.objects.filter(pk__in=[r.pk for r in page]), access.MANAGE)
         .values_list("pk", flat=True)

@@ -61,7 +61,12 @@ def station_with_members(pk: int) -> Station:
     members = Prefetch(
         "members", queryset=public_deputies().order_by("name", "pk"), to_attr="public_members"
     )
-    stations = open_stations().select_related("region", "chief").prefetch_related(members)
+    stations = (
+        open_stations()
+        .select_related("region", "chief")
+        .defer("chief__phone", "chief__user", "chief__id_code")
+        .prefetch_related(members)
+    )
     return get_object_or_404(stations, pk=pk)
 
 

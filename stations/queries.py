@@ -88,7 +88,13 @@ def station_statistics(
         figures.matters, figures.solved = row["n"], row["solved"]
 
     # The tree down to townships: a village station counts for its township and above.
-    paths = {p for s in stations for p in _ancestor_paths(s.region.path)}
+    roots = () if actor.is_superuser else access.region_paths(actor, access.VIEW)
+    paths = {
+        p
+        for s in stations
+        for p in _ancestor_paths(s.region.path)
+        if not roots or any(p.startswith(root) for root in roots)
+    }
     regions = {
         r.path: RegionFigures(r)
         for r in Region.objects.filter(path__in=paths, level__lte=Region.Level.TOWNSHIP)

@@ -239,6 +239,8 @@ def matter_set_solved(*, actor, matter_id: int, solved: bool) -> ReceptionMatter
     )
     if not access.can_by_region(actor, access.MANAGE, matter):
         raise PermissionDenied(_("Only the congress office marks matters as solved."))
+    if matter.petition_id is not None:
+        raise DomainError(_("A forwarded matter is solved when its citizen issue is resolved."))
     before = matter.solved
     matter.solved = solved
     matter.save(update_fields=["solved"])

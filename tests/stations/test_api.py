@@ -358,23 +358,31 @@ def test_receptions_cannot_be_deleted(client, sworld):
 
 def test_office_marks_a_forwarded_matter_solved(client, sworld):
     reception = record(sworld, sworld.base.users["deputy"], matters=[
-        {"content": "道路破损", "outcome": "forwarded"},
+        {"content": "道路破损", "outcome": "answered", "answer": "已告知村委会"},
+        {"content": "路灯", "outcome": "forwarded"},
     ])  # fmt: skip
-    matter = reception.matters.get()
+    matter = reception.matters.get(outcome="answered")
     url = f"/api/v1/matters/{matter.pk}/solved/"
     client.force_login(sworld.base.users["deputy"])
-    assert post(client, url, {"solved": True}).status_code == 403
+    assert post(client, url, {"solved": False}).status_code == 403
     client.force_login(sworld.base.users["township"])
     assert post(client, url, {}).status_code == 400
     assert post(client, url, {"solved": "maybe"}).status_code == 400
-    response = post(client, url, {"solved": True})
+    response = post(client, url, {"solved": False})
     assert response.status_code == 200
-    assert response.json()["solved"] is True
+    assert response.json()["solved"] is False
     matter.refresh_from_db()
-    assert matter.solved
-    assert Event.objects.filter(action="matter_solved", target_id=matter.pk).exists()
+    assert not matter.solved
+    assert Event.objects.filter(action="matter_unsolved", target_id=matter.pk).exists()
+    # A forwarded matter follows its citizen issue.
+    forwarded = reception.matters.get(outcome="forwarded")
+    assert (
+        post(client, f"/api/v1/matters/{forwarded.pk}/solved/", {"solved": True}).status_code == 400
+    )
+    assert post(client, url, {"solved": True}).status_code == 200
+    matter = reception.matters.get(outcome="answered")
     rows = client.get("/api/v1/matters/", {"solved": "false"}).json()["results"]
-    assert matter.pk not in {row["id"] for row in rows}
+    assert {row["id"] for row in rows} == {forwarded.pk}
     rows = client.get("/api/v1/matters/", {"solved": "true"}).json()["results"]
     assert [row["id"] for row in rows] == [matter.pk]
 

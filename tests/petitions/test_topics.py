@@ -23,10 +23,16 @@ LIGHTS = [
     ("东门村的路灯坏了好几个月", "从村口到文化礼堂这一段路灯全都不亮，一直没人修。"),
     ("关于东门村夜间照明的问题", "东门村主干道路灯坏了两个多月，孩子晚上放学回家很危险。"),
 ]
+# What else a township desk holds in a month: one issue each.
 UNRELATED = [
     ("小区物业费上涨不合理", "物业费从每平方一块涨到一块八，也没有开业主大会。"),
     ("野猪糟蹋庄稼", "山上的野猪晚上下来把红薯地都拱了。"),
     ("孩子作业太多", "孩子读四年级，每天作业写到晚上十点。"),
+    ("村卫生室缺少常用药", "高血压的药村卫生室经常没有，要跑到镇上去买。"),
+    ("渔港码头缺少照明", "码头装卸货物晚上看不清，容易掉到海里。"),
+    ("邻居装修噪音大", "楼上装修每天早上七点就开始打电钻。"),
+    ("宅基地审批太慢", "建房申请交上去半年了还没批下来。"),
+    ("共享单车乱停放", "人行道上堆满共享单车，盲道都被堵了。"),
 ]
 
 
@@ -47,6 +53,7 @@ def test_paraphrases_are_grouped_and_unrelated_issues_kept_apart():
 
     assert grouped(found) == [[1, 2, 3, 4], [5, 6, 7]]
     assert [topic.count for topic in found] == [4, 3]  # largest first
+    assert found[0].region_ids == (1,)
     assert "石浦" in found[0].label and "路灯" in found[1].label
     assert found[1].title in {title for title, _ in LIGHTS}
 
@@ -57,7 +64,7 @@ def test_the_same_problem_in_another_place_is_another_topic():
         ("城南社区的路灯坏了", "城南社区晚上太黑，物业说归社区管。"),
     ]
 
-    found = topics.find_topics(issues(LIGHTS, elsewhere))
+    found = topics.find_topics(issues(LIGHTS, elsewhere, UNRELATED))
 
     assert grouped(found) == [[1, 2, 3], [4, 5]]
 
@@ -86,7 +93,7 @@ def test_nothing_to_group_gives_no_topics(items):
 
 def test_submission_times_are_carried_over():
     now = timezone.now()
-    items = issues(LIGHTS)
+    items = issues(LIGHTS, UNRELATED)
     for days, item in enumerate(items):
         item.submitted_at = now - timedelta(days=days)
 
@@ -106,22 +113,21 @@ def test_two_thousand_issues_are_grouped_in_seconds():
     elapsed = time.perf_counter() - started
 
     assert len(plain) > 2000
-    assert elapsed < 20  # ~1.5 s on the project's 2-core machine; see bench/topics.md
+    assert elapsed < 20  # ~1.2 s on the project's 2-core machine; see bench/topics.md
     assert topics_eval.score(items, found).f1 > 0.9
 
 
-# Measured 0.988 on the held-out labelled set (bench/topics.md); a change that loses more
-# than a few points fails here.
-F1_FLOOR = 0.95
+# Measured on the held-out labelled set at the default threshold (bench/topics.md): F1 0.941
+# for the whole county, 0.960 township by township. A change that loses a few points fails.
+F1_FLOOR = {"county": 0.92, "township": 0.93}
 
 
-def test_the_labelled_set_scores_above_the_floor_at_the_default_threshold():
-    items = topics_labelled.build()
+@pytest.mark.parametrize("scope", sorted(F1_FLOOR))
+def test_the_labelled_set_scores_above_the_floor_at_the_default_threshold(scope):
+    result = topics_eval.run(topics_labelled.build(), scope)
 
-    result = topics_eval.run(items)
-
-    assert result.f1 >= F1_FLOOR, result
-    assert result.precision >= 0.93 and result.recall >= 0.93, result
+    assert result.f1 >= F1_FLOOR[scope], result
+    assert result.precision >= 0.9 and result.recall >= 0.9, result
 
 
 def _bus_issues(pworld, region_key):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from petitions import queries, workflow
+from petitions import queries, topics, workflow
 from petitions.forms_desk import (
     CallbackForm,
     CloseForm,
@@ -346,3 +346,64 @@ def petition_photo(request, photo_pk):
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+TOPIC_DAYS = (7, 30, 90)
+
+
+@login_required
+def petition_topics(request):
+    """Concentrated issues (集中反映): similar issues of a region over a period, grouped,
+    so that the office can act on each group at once."""
+    if not queries.is_office(request.user):
+        raise PermissionDenied(_("Only congress office staff see this page."))
+    regions = list(
+        access.visible(request.user, Region.objects.filter(level__lte=Region.Level.TOWNSHIP)).only(
+            "pk", "name", "level", "path"
+        )[:300]
+    )
+    if not regions:
+        raise PermissionDenied(_("Only congress office staff see this page."))
+    chosen = request.GET.get("region", "")
+    region = next((r for r in regions if str(r.pk) == chosen), regions[0])
+    try:
+        days = int(request.GET.get("days", "30"))
+    except ValueError:
+        days = 30
+    days = days if days in TOPIC_DAYS else 30
+    found = [t for t in topics.topics_for(request.user, region, days=days) if t.count >= 2]
+    shown_pks = [pk for t in found for pk in t.pks[:10]]
+    titles = dict(Petition.objects.filter(pk__in=shown_pks).values_list("pk", "title"))
+    return render(
+        request,
+        "petitions/desk_topics.html",
+        {
+            "regions": regions, "region": region, "days": days, "day_choices": TOPIC_DAYS,
+            "topics": [(t, [(pk, titles.get(pk, "")) for pk in t.pks[:10]]) for t in found],
+        },
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def petition_topics_act(request):
+    """Accept, or accept and put on the supervision list, every issue of one group."""
+    raw = request.POST.getlist("petition")
+    ids = [int(v) for v in raw if v.isascii() and v.isdecimal() and len(v) <= 18]
+    try:
+        moved = workflow.petitions_group_act(
+            actor=request.user, petition_ids=ids, action=request.POST.get("action", ""),
+            note=request.POST.get("note", "")[:2000],
+        )  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(n)d issues of the group were moved on.") % {"n": moved})
+    return redirect(request.POST.get("back") if _safe_back(request) else "petitions_desk:topics")
+
+
+def _safe_back(request) -> bool:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    back = request.POST.get("back", "")
+    return bool(back) and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})

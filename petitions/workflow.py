@@ -418,3 +418,32 @@ def petition_publish(*, actor, petition_id: int, title: str, summary: str) -> Pe
     petition.save(update_fields=["published", "published_title", "published_summary"])
     events.record(actor=actor, target=petition, action="petition_publish")
     return petition
+
+
+GROUP_ACTIONS = ("accept", "escalate")
+MAX_GROUP = 500
+
+
+@transaction.atomic
+def petitions_group_act(*, actor, petition_ids: Sequence[int], action: str, note: str = "") -> int:
+    """Act at once on a group of issues that raise the same problem (集中反映): accept them
+    all, or accept and put them all on the supervision list. All or nothing; issues already
+    past that step are left as they are. Return how many issues moved."""
+    if action not in GROUP_ACTIONS:
+        raise DomainError(_("Unknown group action."), field="action")
+    ids = sorted(set(petition_ids))
+    if not ids:
+        raise DomainError(_("Choose the issues of the group."), field="petitions")
+    if len(ids) > MAX_GROUP:
+        raise DomainError(_("At most 500 issues at a time."), field="petitions")
+    moved = 0
+    for pk in ids:
+        petition = _staff_petition(actor, pk)
+        before = petition.state
+        data = {"group": len(ids)}
+        if petition.state == State.SUBMITTED:
+            _move(actor, petition, State.ACCEPTED, "petition_accept", note, **data)
+        if action == "escalate" and petition.state == State.ACCEPTED:
+            _move(actor, petition, State.ESCALATED, "petition_escalate", note, **data)
+        moved += petition.state != before
+    return moved

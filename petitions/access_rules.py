@@ -12,7 +12,15 @@ def _petition(user, action):
     """A handling unit sees what is assigned to it and acts on it while it is being handled;
     a deputy sees the issues that came from their own receptions."""
     if action == VIEW:
-        mine = Q(reception_matter__reception__recorded_by=user)
+        from stations.models import ReceptionMatter
+
+        # A subquery, not a join: the reverse link would be an outer join, which row locks
+        # (SELECT ... FOR UPDATE) refuse on PostgreSQL.
+        mine = Q(
+            pk__in=ReceptionMatter.objects.filter(
+                reception__recorded_by=user, petition__isnull=False
+            ).values("petition_id")
+        )
         return mine | Q(department_id=user.department_id) if user.department_id else mine
     if action == MANAGE and user.department_id:
         return Q(department_id=user.department_id, state=Petition.State.FORWARDED)

@@ -153,9 +153,12 @@ def reception_edit(request, pk):
             messages.success(request, _("The reception has been updated."))
             return redirect("stations_desk:reception_list")
     status = 400 if request.method == "POST" else 200
+    forwarded = reception.matters.filter(petition__isnull=False).select_related("petition")
     return render(
         request, "stations/desk_reception_form.html",
-        {"form": form, "formset": formset, "is_new": False, "reception": reception}, status=status,
+        {"form": form, "formset": formset, "is_new": False, "reception": reception,
+         "forwarded": forwarded},
+        status=status,
     )  # fmt: skip
 
 

@@ -53,7 +53,9 @@ def test_deputy_logs_a_reception_on_a_phone(phone, live_server, sworld, browser)
     sign_in(staff, live_server, "m_township")
     staff.goto(f"{live_server.url}/desk/receptions/")
     staff.get_by_role("link", name="修改").first.click()
-    assert "去石浦的公交班次太少" in staff.content()
+    assert "去石浦的公交班次太少" in staff.content()  # shown as forwarded
+    staff.goto(f"{live_server.url}/desk/petitions/")
+    assert "去石浦的公交班次太少" in staff.content()  # and waiting for screening
     staff.context.close()
 
     sibling_user = sworld.base.users["township"].__class__.objects.create_user(
@@ -67,6 +69,8 @@ def test_deputy_logs_a_reception_on_a_phone(phone, live_server, sworld, browser)
     ).new_page()
     sign_in(sibling, live_server, "m_sibling")
     sibling.goto(f"{live_server.url}/desk/receptions/")
+    assert "去石浦的公交班次太少" not in sibling.content()
+    sibling.goto(f"{live_server.url}/desk/petitions/")
     assert "去石浦的公交班次太少" not in sibling.content()
     assert "甲一镇中心联络站" not in sibling.content()
     response = sibling.goto(f"{live_server.url}/desk/receptions/{reception.pk}/")

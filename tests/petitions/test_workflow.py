@@ -227,3 +227,26 @@ def test_resolving_marks_the_reception_matter_solved(pworld):
     workflow.petition_answer(actor=staff, petition_id=petition.pk, text="已安排修复")
     workflow.petition_close(actor=staff, petition_id=petition.pk, resolved=True)
     assert ReceptionMatter.objects.get().solved is True
+
+
+def test_a_submission_survives_a_broker_outage(pworld, django_capture_on_commit_callbacks, monkeypatch):
+    from petitions import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.send_status_sms, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        petition = submit(pworld)
+    assert len(callbacks) == 1
+    assert Petition.objects.filter(pk=petition.pk, state=State.SUBMITTED).exists()
+
+
+def test_the_status_message_goes_through_the_sms_adapter(pworld):
+    from petitions.tasks import send_status_sms
+    from portal import sms
+
+    petition = submit(pworld)
+    sms.outbox.clear()
+    send_status_sms(petition.pk, "received")
+    assert sms.outbox == [("13800001111", f"您反映的诉求已收到，查询码：{petition.tracking_code}。")]

@@ -229,7 +229,9 @@ def test_resolving_marks_the_reception_matter_solved(pworld):
     assert ReceptionMatter.objects.get().solved is True
 
 
-def test_a_submission_survives_a_broker_outage(pworld, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_submission_survives_a_broker_outage(
+    pworld, django_capture_on_commit_callbacks, monkeypatch
+):
     from petitions import tasks
 
     def broker_down(*args, **kwargs):
@@ -249,4 +251,6 @@ def test_the_status_message_goes_through_the_sms_adapter(pworld):
     petition = submit(pworld)
     sms.outbox.clear()
     send_status_sms(petition.pk, "received")
-    assert sms.outbox == [("13800001111", f"您反映的诉求已收到，查询码：{petition.tracking_code}。")]
+    assert sms.outbox == [
+        ("13800001111", f"您反映的诉求已收到，查询码：{petition.tracking_code}。")
+    ]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from portal.demo import core
 from portal.models import Department, Region, User
+from petitions import demo as petitions_demo
 from stations import demo as stations_demo
 
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, **options):
         regions = core.build()
         stations_demo.build(regions)
+        petitions_demo.build(regions)
         self.stdout.write(
             _("Demo data ready: %(regions)d regions, %(units)d handling units, %(users)d accounts.")
             % {
@@ -23,5 +25,5 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Demo accounts (password %(password)s):") % {"password": core.DEMO_PASSWORD}
         )
-        for username in ["admin"] + [row[0] for row in core.ACCOUNTS]:
+        for username in ["admin"] + [row[0] for row in core.ACCOUNTS] + ["shipu_gov"]:
             self.stdout.write(f"  {username}")

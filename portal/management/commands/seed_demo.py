@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from petitions import demo as petitions_demo
 from portal.demo import core
 from portal.models import Department, Region, User
-from petitions import demo as petitions_demo
 from stations import demo as stations_demo
 
 

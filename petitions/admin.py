@@ -7,9 +7,7 @@ list, and on the page too unless the user's office manages the region or the use
 the assigned unit.
 """
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -18,11 +16,9 @@ from petitions import queries, workflow
 from petitions.models import Petition, PetitionRating, PetitionReply, ReplyDeadline
 from portal import access
 from portal.admin_base import ReadOnlyScopedAdmin, RegionTreeFilter, ScopedAdmin
-from portal.errors import DomainError
 from portal.models import Region
 
 # An action over "all N rows" of a million-row list must not run for minutes in one request.
-MAX_ACTION_ROWS = 500
 LIGHT_STYLE = {
     queries.LIGHT_RED: "color:#b71c1c;font-weight:600",
     queries.LIGHT_YELLOW: "color:#b26a00",
@@ -31,12 +27,6 @@ LIGHT_STYLE = {
 
 def _may_manage_somewhere(request) -> bool:
     return access.can_use_admin(request.user) and queries.may_enter(request.user)
-
-
-def _refusal(error: Exception) -> str:
-    if isinstance(error, DomainError):
-        return error.message
-    return str(error) or _("You do not have permission to do this.")
 
 
 class ReadOnlyScopedInline(admin.TabularInline):
@@ -150,33 +140,9 @@ class PetitionAdmin(ReadOnlyScopedAdmin):
     def has_screen_permission(self, request):
         return _may_manage_somewhere(request)
 
-    def _run(self, request, queryset, change, done_message) -> None:
-        pks = list(queryset.order_by().values_list("pk", flat=True)[: MAX_ACTION_ROWS + 1])
-        if len(pks) > MAX_ACTION_ROWS:
-            self.message_user(
-                request,
-                _("Select at most %(count)d rows at a time.") % {"count": MAX_ACTION_ROWS},
-                messages.ERROR,
-            )
-            return
-        done = 0
-        for petition in Petition.objects.filter(pk__in=pks).order_by("pk"):
-            try:
-                change(petition.pk)
-            except (DomainError, PermissionDenied, Http404) as error:
-                self.message_user(
-                    request,
-                    _("%(object)s: %(error)s") % {"object": petition, "error": _refusal(error)},
-                    messages.ERROR,
-                )
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
-
     @admin.action(description=gettext_lazy("Accept the selected issues"), permissions=["screen"])
     def accept_petitions(self, request, queryset):
-        self._run(
+        self.run_workflow_action(
             request,
             queryset,
             lambda pk: workflow.petition_accept(actor=request.user, petition_id=pk),
@@ -192,7 +158,7 @@ class PetitionAdmin(ReadOnlyScopedAdmin):
             "This matter is outside the remit of the people's congress deputies; please "
             "contact the competent authority."
         )
-        self._run(
+        self.run_workflow_action(
             request,
             queryset,
             lambda pk: workflow.petition_reject(actor=request.user, petition_id=pk, reason=reason),

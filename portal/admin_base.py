@@ -8,15 +8,17 @@ object's history page shows the audit events.
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal import access, events
+from portal.errors import DomainError
 from portal.models import Region
 from portal.pagination import EstimatedCountPaginator
 
@@ -53,6 +55,29 @@ class RegionTreeFilter(admin.SimpleListFilter):
         return queryset.filter(
             **{f"{field}__in": Region.objects.filter(path__startswith=region.path).values("pk")}
         )
+
+
+MAX_ACTION_ROWS = 500
+
+
+def refusal_text(error: Exception) -> str:
+    """Return the message of a refused workflow call, for the admin's messages."""
+    if isinstance(error, DomainError):
+        return error.message
+    return str(error) or _("You do not have permission to do this.")
+
+
+def selected_pks(model_admin, request, queryset) -> list[int] | None:
+    """Return the selected ids, or None (with a message) when too many are selected."""
+    pks = list(queryset.order_by().values_list("pk", flat=True)[: MAX_ACTION_ROWS + 1])
+    if len(pks) > MAX_ACTION_ROWS:
+        model_admin.message_user(
+            request,
+            _("Select at most %(count)d rows at a time.") % {"count": MAX_ACTION_ROWS},
+            messages.ERROR,
+        )
+        return None
+    return pks
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -116,6 +141,28 @@ class ScopedAdmin(admin.ModelAdmin):
         if field is not None and access.is_scoped(db_field.related_model):
             field.queryset = access.visible(request.user, field.queryset, access.MANAGE)
         return field
+
+    # --- admin actions that call workflow functions ---
+    def run_workflow_action(self, request, queryset, change, done_message) -> None:
+        """Call ``change(pk)`` for each selected row; a refusal becomes an error message for
+        that row, never a 500; ``done_message(n)`` reports the rows that moved."""
+        pks = selected_pks(self, request, queryset)
+        if pks is None:
+            return
+        done = 0
+        for obj in queryset.model._default_manager.filter(pk__in=pks).order_by("pk"):
+            try:
+                change(obj.pk)
+            except (DomainError, PermissionDenied, Http404) as error:
+                self.message_user(
+                    request,
+                    _("%(object)s: %(error)s") % {"object": obj, "error": refusal_text(error)},
+                    messages.ERROR,
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
 
     # --- the audit trail ---
     def log_addition(self, request, obj, message):

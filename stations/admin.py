@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portal import access
-from portal.admin_base import ReadOnlyScopedAdmin, RegionTreeFilter, ScopedAdmin
+from portal.admin_base import (
+    ReadOnlyScopedAdmin,
+    RegionTreeFilter,
+    ScopedAdmin,
+    refusal_text,
+    selected_pks,
+)
 from portal.errors import DomainError
 from stations import workflow
 from stations.models import (
@@ -40,7 +46,6 @@ from stations.models import (
 )
 
 # An action over "all N rows" of a million-row list must not run for minutes in one request.
-MAX_ACTION_ROWS = 500
 GENERATE_DAYS = 92
 
 
@@ -121,25 +126,6 @@ class ScopedInline:
         if field is not None and access.is_scoped(db_field.related_model):
             field.queryset = access.visible(request.user, field.queryset, access.MANAGE)
         return field
-
-
-def _refusal(error: Exception) -> str:
-    if isinstance(error, DomainError):
-        return error.message
-    return str(error) or _("You do not have permission to do this.")
-
-
-def _selected_pks(model_admin, request, queryset) -> list[int] | None:
-    """Return the selected ids, or None (with a message) when too many are selected."""
-    pks = list(queryset.order_by().values_list("pk", flat=True)[: MAX_ACTION_ROWS + 1])
-    if len(pks) > MAX_ACTION_ROWS:
-        model_admin.message_user(
-            request,
-            _("Select at most %(count)d rows at a time.") % {"count": MAX_ACTION_ROWS},
-            messages.ERROR,
-        )
-        return None
-    return pks
 
 
 def _may_manage_somewhere(request) -> bool:
@@ -387,7 +373,7 @@ class DutyRuleAdmin(ScopedAdmin):
         permissions=["generate"],
     )
     def generate_shifts(self, request, queryset):
-        pks = _selected_pks(self, request, queryset)
+        pks = selected_pks(self, request, queryset)
         if pks is None:
             return
         start = timezone.localdate()
@@ -400,7 +386,7 @@ class DutyRuleAdmin(ScopedAdmin):
             except (DomainError, PermissionDenied, Http404) as error:
                 self.message_user(
                     request,
-                    _("%(object)s: %(error)s") % {"object": rule, "error": _refusal(error)},
+                    _("%(object)s: %(error)s") % {"object": rule, "error": refusal_text(error)},
                     messages.ERROR,
                 )
                 continue
@@ -514,32 +500,9 @@ class ReceptionAdmin(ReadOnlyScopedAdmin):
     def has_lock_permission(self, request):
         return _may_manage_somewhere(request)
 
-    def _run(self, request, queryset, change, done_message):
-        pks = _selected_pks(self, request, queryset)
-        if pks is None:
-            return
-        done = 0
-        for reception in Reception.objects.filter(pk__in=pks).select_related("station"):
-            try:
-                change(reception.pk)
-            except (DomainError, PermissionDenied, Http404) as error:
-                self.message_user(
-                    request,
-                    _("%(object)s: %(error)s") % {"object": reception, "error": _refusal(error)},
-                    messages.ERROR,
-                )
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                done_message(done) % {"count": done},
-                messages.SUCCESS,
-            )
-
     @admin.action(description=gettext_lazy("Lock the selected receptions"), permissions=["lock"])
     def lock_receptions(self, request, queryset):
-        self._run(
+        self.run_workflow_action(
             request,
             queryset,
             lambda pk: workflow.reception_lock(actor=request.user, reception_id=pk),
@@ -549,7 +512,7 @@ class ReceptionAdmin(ReadOnlyScopedAdmin):
     @admin.action(description=gettext_lazy("Unlock the selected receptions"), permissions=["lock"])
     def unlock_receptions(self, request, queryset):
         note = _("Unlocked in the administration")
-        self._run(
+        self.run_workflow_action(
             request,
             queryset,
             lambda pk: workflow.reception_unlock(actor=request.user, reception_id=pk, note=note),

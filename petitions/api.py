@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -54,15 +55,23 @@ class PetitionSerializer(serializers.ModelSerializer):
     station_name = serializers.SerializerMethodField()
     department_name = serializers.SerializerMethodField()
     citizen_name = serializers.SerializerMethodField(
-        help_text="本区域人大工作人员和承办单位可见全名，其他人为脱敏形式"
+        help_text=gettext_lazy(
+            "Full name for congress office staff of the region and the handling unit; masked for everyone else"
+        )
     )
     citizen_phone = serializers.SerializerMethodField(
-        help_text="本区域人大工作人员和承办单位可见完整号码，其他人为脱敏形式"
+        help_text=gettext_lazy(
+            "Full number for congress office staff of the region and the handling unit; masked for everyone else"
+        )
     )
     deadline_light = serializers.SerializerMethodField(
-        help_text="答复期限提示：red 已逾期，yellow 三天内到期，空串无提示"
+        help_text=gettext_lazy(
+            "Reply deadline hint: red overdue, yellow due within three days, empty string no hint"
+        )
     )
-    overdue = serializers.SerializerMethodField(help_text="承办单位是否已超过答复期限")
+    overdue = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Whether the handling unit is past the reply deadline")
+    )
 
     class Meta:
         model = Petition
@@ -129,7 +138,9 @@ class RatingSerializer(serializers.ModelSerializer):
 
 
 class PhotoSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="照片地址（需登录，按权限提供）")
+    url = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Photo URL (login required; served according to permissions)")
+    )
 
     class Meta:
         model = PetitionPhoto
@@ -160,17 +171,26 @@ def _text(**kwargs) -> serializers.CharField:
 class PetitionCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(
         choices=Channel.choices,
-        help_text="hotline 热线、letter 来信、visit 来访、online_station 网上联络站",
+        help_text=gettext_lazy(
+            "hotline: hotline, letter: letter, visit: visit to the office, online_station: online liaison station"
+        ),
     )
     region = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, help_text="问题所在区域 id（须在调用者管理的辖区内）"
+        min_value=1,
+        max_value=MAX_ID,
+        help_text=gettext_lazy(
+            "Id of the region where the problem is (must be within the jurisdiction the caller manages)"
+        ),
     )
     category = serializers.ChoiceField(choices=Category.choices)
     title = serializers.CharField(max_length=100)
     description = _text()
     citizen_name = serializers.CharField(max_length=64, allow_blank=True, default="")
     citizen_phone = serializers.CharField(max_length=20, allow_blank=True, default="")
-    wants_feedback = serializers.BooleanField(default=False, help_text="群众是否希望短信告知结果")
+    wants_feedback = serializers.BooleanField(
+        default=False,
+        help_text=gettext_lazy("Whether the citizen wants to be told the result by SMS"),
+    )
 
     def validate_channel(self, value):
         if value not in ENTRY_CHANNELS:
@@ -181,19 +201,25 @@ class PetitionCreateSerializer(serializers.Serializer):
 
 
 class NoteInput(serializers.Serializer):
-    note = _text(allow_blank=True, default="", help_text="备注（可选）")
+    note = _text(allow_blank=True, default="", help_text=gettext_lazy("Optional note"))
 
 
 class ReasonInput(serializers.Serializer):
-    reason = _text(help_text="理由（不予受理、无法解决时群众可见）")
+    reason = _text(
+        help_text=gettext_lazy(
+            "Reason (visible to the citizen when the issue is not accepted or cannot be resolved)"
+        )
+    )
 
 
 class DuplicateInput(serializers.Serializer):
     original_id = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, required=False, help_text="原诉求 id"
+        min_value=1, max_value=MAX_ID, required=False, help_text=gettext_lazy("Original issue id")
     )
     original_code = serializers.CharField(
-        max_length=12, required=False, help_text="原诉求查询码（与 original_id 二选一）"
+        max_length=12,
+        required=False,
+        help_text=gettext_lazy("Tracking code of the original issue (either this or original_id)"),
     )
 
     def validate(self, attrs):
@@ -203,50 +229,79 @@ class DuplicateInput(serializers.Serializer):
 
 
 class TextInput(serializers.Serializer):
-    text = _text(help_text="答复内容（群众可见）")
+    text = _text(help_text=gettext_lazy("Reply text (visible to the citizen)"))
 
 
 class ForwardInput(serializers.Serializer):
     department = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, help_text="承办单位 id（诉求所在区域或其上级区域的单位）"
+        min_value=1,
+        max_value=MAX_ID,
+        help_text=gettext_lazy(
+            "Handling unit id (a unit of the issue's region or of a region above it)"
+        ),
     )
-    note = _text(allow_blank=True, default="", help_text="备注（可选）")
+    note = _text(allow_blank=True, default="", help_text=gettext_lazy("Optional note"))
 
 
 class CloseInput(serializers.Serializer):
-    resolved = serializers.BooleanField(help_text="true 已解决办结；false 未解决办结，须说明理由")
-    reason = _text(allow_blank=True, default="", help_text="未解决时群众可见的理由")
+    resolved = serializers.BooleanField(
+        help_text=gettext_lazy(
+            "true: closed as resolved; false: closed as unresolved, a reason is required"
+        )
+    )
+    reason = _text(
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("Reason visible to the citizen when unresolved"),
+    )
 
 
 class RateInput(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
     comment = serializers.CharField(
-        max_length=2000, allow_blank=True, default="", help_text="不满意时必填：仍存在的问题"
+        max_length=2000,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("Required when unsatisfied: the problems that remain"),
     )
 
 
 class PublishInput(serializers.Serializer):
-    title = serializers.CharField(max_length=100, help_text="公示标题（不含群众个人信息）")
-    summary = _text(help_text="公示的办理结果（不含群众个人信息）")
+    title = serializers.CharField(
+        max_length=100,
+        help_text=gettext_lazy("Published title (without the citizen's personal information)"),
+    )
+    summary = _text(
+        help_text=gettext_lazy("Published outcome (without the citizen's personal information)")
+    )
 
 
 class PetitionFilter(serializers.Serializer):
     state = serializers.ChoiceField(choices=Petition.State.choices, required=False)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     department = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, required=False, help_text="承办单位 id"
+        min_value=1, max_value=MAX_ID, required=False, help_text=gettext_lazy("Handling unit id")
     )
     overdue = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text="只列出已超过答复期限的诉求"
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("Only list issues past the reply deadline"),
     )
 
 
 # --- the viewset --------------------------------------------------------------------
 
 WRITE_ERRORS = {
-    400: OpenApiResponse(description="输入有误或当前状态不允许，附字段错误"),
-    403: OpenApiResponse(description="无权进行此操作"),
-    404: OpenApiResponse(description="对象不存在或不在调用者的范围内"),
+    400: OpenApiResponse(
+        description=gettext_lazy(
+            "Invalid input or not allowed in the current state; field errors attached"
+        )
+    ),
+    403: OpenApiResponse(description=gettext_lazy("No permission for this operation")),
+    404: OpenApiResponse(
+        description=gettext_lazy("The object does not exist or is outside the caller's scope")
+    ),
 }
 
 
@@ -260,10 +315,16 @@ def _action_schema(summary: str, request, description: str = ""):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="群众诉求列表", parameters=[REGION_PARAM, PetitionFilter]),
-    retrieve=extend_schema(summary="群众诉求详情", responses=PetitionDetailSerializer),
+    list=extend_schema(
+        summary=gettext_lazy("List citizen issues"), parameters=[REGION_PARAM, PetitionFilter]
+    ),
+    retrieve=extend_schema(
+        summary=gettext_lazy("Citizen issue details"), responses=PetitionDetailSerializer
+    ),
     create=extend_schema(
-        summary="登记群众诉求（热线、来信、来访、网上联络站）",
+        summary=gettext_lazy(
+            "Enter a citizen issue (hotline, letter, visit, online liaison station)"
+        ),
         request=PetitionCreateSerializer,
         responses={201: PetitionSerializer, **WRITE_ERRORS},
     ),
@@ -350,7 +411,7 @@ class PetitionViewSet(ScopedViewSet):
         )  # fmt: skip
         return self._represent(petition, status.HTTP_201_CREATED)
 
-    @_action_schema("受理群众诉求", NoteInput)
+    @_action_schema(gettext_lazy("Accept a citizen issue"), NoteInput)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         petition = self._office_petition()
@@ -359,7 +420,11 @@ class PetitionViewSet(ScopedViewSet):
             workflow.petition_accept(actor=request.user, petition_id=petition.pk, note=data["note"])
         )
 
-    @_action_schema("不予受理", ReasonInput, "理由将告知群众。")
+    @_action_schema(
+        gettext_lazy("Do not accept"),
+        ReasonInput,
+        gettext_lazy("The reason will be shown to the citizen."),
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         petition = self._office_petition()
@@ -370,7 +435,11 @@ class PetitionViewSet(ScopedViewSet):
             )
         )
 
-    @_action_schema("标记为重复诉求", DuplicateInput, "指定原诉求（id 或查询码）。")
+    @_action_schema(
+        gettext_lazy("Mark as a duplicate issue"),
+        DuplicateInput,
+        gettext_lazy("Name the original issue (id or tracking code)."),
+    )
     @action(detail=True, methods=["post"])
     def duplicate(self, request, pk=None):
         petition = self._office_petition()
@@ -388,7 +457,7 @@ class PetitionViewSet(ScopedViewSet):
             )
         )
 
-    @_action_schema("人大办直接答复", TextInput)
+    @_action_schema(gettext_lazy("Answer directly by the congress office"), TextInput)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         petition = self._office_petition()
@@ -397,7 +466,11 @@ class PetitionViewSet(ScopedViewSet):
             workflow.petition_answer(actor=request.user, petition_id=petition.pk, text=data["text"])
         )
 
-    @_action_schema("转交承办单位", ForwardInput, "按区域设置的工作日计算答复期限。")
+    @_action_schema(
+        gettext_lazy("Forward the issue to a handling unit"),
+        ForwardInput,
+        gettext_lazy("The reply deadline is counted in working days as set for the region."),
+    )
     @action(detail=True, methods=["post"])
     def forward(self, request, pk=None):
         petition = self._office_petition()
@@ -411,7 +484,13 @@ class PetitionViewSet(ScopedViewSet):
             )
         )
 
-    @_action_schema("承办单位退回", ReasonInput, "承办单位认为不属于本单位职责时退回人大办。")
+    @_action_schema(
+        gettext_lazy("Hand back by the handling unit"),
+        ReasonInput,
+        gettext_lazy(
+            "The handling unit hands the issue back to the congress office when it is not the unit's responsibility."
+        ),
+    )
     @action(detail=True, methods=["post"])
     def hand_back(self, request, pk=None):
         petition = self._unit_petition()
@@ -422,7 +501,7 @@ class PetitionViewSet(ScopedViewSet):
             )
         )
 
-    @_action_schema("承办单位答复", TextInput)
+    @_action_schema(gettext_lazy("Reply by the handling unit"), TextInput)
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         petition = self._unit_petition()
@@ -431,7 +510,7 @@ class PetitionViewSet(ScopedViewSet):
             workflow.petition_reply(actor=request.user, petition_id=petition.pk, text=data["text"])
         )
 
-    @_action_schema("列入督事清单", NoteInput)
+    @_action_schema(gettext_lazy("Put on the supervision list"), NoteInput)
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         petition = self._office_petition()
@@ -442,7 +521,7 @@ class PetitionViewSet(ScopedViewSet):
             )
         )
 
-    @_action_schema("办结", CloseInput)
+    @_action_schema(gettext_lazy("Close"), CloseInput)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         petition = self._office_petition()
@@ -456,7 +535,13 @@ class PetitionViewSet(ScopedViewSet):
             )
         )
 
-    @_action_schema("登记回访评价", RateInput, "人大办电话回访群众后登记满意度；不满意时重新交办。")
+    @_action_schema(
+        gettext_lazy("Record a call-back rating"),
+        RateInput,
+        gettext_lazy(
+            "After calling the citizen back, the congress office records the satisfaction; if unsatisfied, the issue is assigned again."
+        ),
+    )
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         petition = self._office_petition()
@@ -470,7 +555,11 @@ class PetitionViewSet(ScopedViewSet):
             )
         )
 
-    @_action_schema("公示办理结果", PublishInput, "仅已解决的诉求可以公示。")
+    @_action_schema(
+        gettext_lazy("Publish the outcome"),
+        PublishInput,
+        gettext_lazy("Only resolved issues can be published."),
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         petition = self._office_petition()

@@ -93,21 +93,27 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-REGION_PARAM = OpenApiParameter("region", int, description="只列出该区域及其下级区域的记录")
+REGION_PARAM = OpenApiParameter(
+    "region", int, description=_("Only list records of this region and the regions below it")
+)
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="区域列表",
+        summary=_("List regions"),
         parameters=[
             REGION_PARAM,
-            OpenApiParameter("parent", int, description="上级区域 id"),
+            OpenApiParameter("parent", int, description=_("Parent region id")),
             OpenApiParameter(
-                "level", int, description="层级：1 市，2 区/县，3 乡镇/街道，4 村/社区"
+                "level",
+                int,
+                description=_(
+                    "Level: 1 city, 2 district/county, 3 township/street, 4 village/community"
+                ),
             ),
         ],
     ),
-    retrieve=extend_schema(summary="区域详情"),
+    retrieve=extend_schema(summary=_("Region details")),
 )
 class RegionViewSet(ScopedViewSet):
     serializer_class = RegionSerializer
@@ -128,10 +134,10 @@ class RegionViewSet(ScopedViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="承办单位列表",
+        summary=_("List handling units"),
         parameters=[REGION_PARAM, OpenApiParameter("kind", str, enum=Department.Kind.values)],
     ),
-    retrieve=extend_schema(summary="承办单位详情"),
+    retrieve=extend_schema(summary=_("Handling unit details")),
 )
 class DepartmentViewSet(ScopedViewSet):
     serializer_class = DepartmentSerializer
@@ -150,8 +156,8 @@ class DepartmentViewSet(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="审计事件列表", parameters=[REGION_PARAM]),
-    retrieve=extend_schema(summary="审计事件详情"),
+    list=extend_schema(summary=_("List audit events"), parameters=[REGION_PARAM]),
+    retrieve=extend_schema(summary=_("Audit event details")),
 )
 class EventViewSet(ScopedViewSet):
     """The audit trail: read-only; there is no way to change or delete an event."""

@@ -59,7 +59,9 @@ class MandateSerializer(serializers.ModelSerializer):
 
 class RepresentativeSerializer(serializers.ModelSerializer):
     mandates = MandateSerializer(source="active_mandates", many=True, read_only=True)
-    phone = serializers.SerializerMethodField(help_text="仅本区域人大工作人员可见，否则为 null")
+    phone = serializers.SerializerMethodField(
+        help_text=_("Visible only to congress office staff of the region; otherwise null")
+    )
 
     class Meta:
         model = Representative
@@ -176,7 +178,9 @@ class ActivitySerializer(serializers.ModelSerializer):
 class MatterInputSerializer(serializers.Serializer):
     content = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
     outcome = serializers.CharField(
-        max_length=16, allow_blank=True, help_text="answered 当场答复；forwarded 转交办理"
+        max_length=16,
+        allow_blank=True,
+        help_text=_("answered: answered on the spot; forwarded: forwarded for handling"),
     )
     answer = serializers.CharField(max_length=TEXT_MAX, allow_blank=True, default="")
     citizen_name = serializers.CharField(max_length=64, allow_blank=True, default="")
@@ -184,28 +188,35 @@ class MatterInputSerializer(serializers.Serializer):
 
 
 class ReceptionWriteSerializer(serializers.Serializer):
-    station = _id_field(required=False, help_text="修改时可省略；不能更换联络站")
+    station = _id_field(
+        required=False,
+        help_text=_("May be omitted when editing; the liaison station cannot be changed"),
+    )
     date = serializers.DateField()
     form = serializers.CharField(max_length=20, default=Reception.Form.SITTING)
     people_count = serializers.IntegerField()
     deputies = serializers.ListField(
-        child=_id_field(), max_length=MAX_DEPUTIES, help_text="到场代表 id（须为本站代表）"
+        child=_id_field(),
+        max_length=MAX_DEPUTIES,
+        help_text=_("Ids of the deputies present (must be deputies of this station)"),
     )
     summary = serializers.CharField(max_length=TEXT_MAX, allow_blank=True, default="")
     matters = MatterInputSerializer(
         many=True,
         default=list,
-        help_text="反映的事项；修改时整体替换（已转为群众诉求的事项保留，不要重复提交）",
+        help_text=_(
+            "Matters raised; replaced as a whole when editing (matters already forwarded as citizen issues are kept, do not submit them again)"
+        ),
     )
 
 
 class ReceptionCreateSerializer(ReceptionWriteSerializer):
-    station = _id_field(help_text="联络站 id")
+    station = _id_field(help_text=_("Liaison station id"))
 
 
 class UnlockSerializer(serializers.Serializer):
     note = serializers.CharField(
-        max_length=TEXT_MAX, allow_blank=True, default="", help_text="解锁原因"
+        max_length=TEXT_MAX, allow_blank=True, default="", help_text=_("Reason for unlocking")
     )
 
 
@@ -225,8 +236,10 @@ class ContactVisitWriteSerializer(serializers.Serializer):
 
 
 class PeriodFilter(serializers.Serializer):
-    date_from = serializers.DateField(required=False, help_text="起始日期（含），YYYY-MM-DD")
-    date_to = serializers.DateField(required=False, help_text="截止日期（含），YYYY-MM-DD")
+    date_from = serializers.DateField(
+        required=False, help_text=_("Start date (inclusive), YYYY-MM-DD")
+    )
+    date_to = serializers.DateField(required=False, help_text=_("End date (inclusive), YYYY-MM-DD"))
 
     def validate(self, attrs):
         start, end = attrs.get("date_from"), attrs.get("date_to")
@@ -236,7 +249,9 @@ class PeriodFilter(serializers.Serializer):
 
 
 class RepresentativeFilter(serializers.Serializer):
-    station = _id_field(required=False, help_text="只列出该联络站的进站代表")
+    station = _id_field(
+        required=False, help_text=_("Only list the deputies stationed at this liaison station")
+    )
 
 
 class StationFilter(serializers.Serializer):
@@ -244,26 +259,31 @@ class StationFilter(serializers.Serializer):
 
 
 class ShiftFilter(PeriodFilter):
-    station = _id_field(required=False, help_text="联络站 id")
+    station = _id_field(required=False, help_text=_("Liaison station id"))
 
 
 class ReceptionFilter(PeriodFilter):
-    station = _id_field(required=False, help_text="联络站 id")
+    station = _id_field(required=False, help_text=_("Liaison station id"))
 
 
 class MatterFilter(serializers.Serializer):
-    reception = _id_field(required=False, help_text="接待记录 id")
-    solved = serializers.BooleanField(required=False, allow_null=True, help_text="是否已解决")
+    reception = _id_field(required=False, help_text=_("Reception id"))
+    solved = serializers.BooleanField(
+        required=False, allow_null=True, help_text=_("Whether it has been solved")
+    )
 
 
 class HouseholdFilter(serializers.Serializer):
-    representative = _id_field(required=False, help_text="代表 id")
+    representative = _id_field(required=False, help_text=_("Deputy id"))
     kind = serializers.ChoiceField(choices=Household.Kind.choices, required=False)
 
 
 class ContactVisitFilter(PeriodFilter):
-    household = _id_field(required=False, help_text="联系户 id")
-    committee_contact = _id_field(required=False, help_text="常委会组成人员联系代表关系 id")
+    household = _id_field(required=False, help_text=_("Contact household id"))
+    committee_contact = _id_field(
+        required=False,
+        help_text=_("Id of the link between a committee member and the deputy they contact"),
+    )
 
 
 class ActivityFilter(PeriodFilter):
@@ -304,8 +324,8 @@ def _exact(queryset, params: dict, **lookups: str):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="代表列表", parameters=[REGION_PARAM, RepresentativeFilter]),
-    retrieve=extend_schema(summary="代表详情"),
+    list=extend_schema(summary=_("List deputies"), parameters=[REGION_PARAM, RepresentativeFilter]),
+    retrieve=extend_schema(summary=_("Deputy details")),
 )
 class RepresentativeViewSet(StationsViewSet):
     """Deputies with their current mandates; the mobile phone only for the office."""
@@ -328,8 +348,10 @@ class RepresentativeViewSet(StationsViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="联络站列表", parameters=[REGION_PARAM, StationFilter]),
-    retrieve=extend_schema(summary="联络站详情"),
+    list=extend_schema(
+        summary=_("List liaison stations"), parameters=[REGION_PARAM, StationFilter]
+    ),
+    retrieve=extend_schema(summary=_("Liaison station details")),
 )
 class StationViewSet(StationsViewSet):
     serializer_class = StationSerializer
@@ -343,8 +365,8 @@ class StationViewSet(StationsViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="值班安排列表", parameters=[REGION_PARAM, ShiftFilter]),
-    retrieve=extend_schema(summary="值班安排详情"),
+    list=extend_schema(summary=_("List duty shifts"), parameters=[REGION_PARAM, ShiftFilter]),
+    retrieve=extend_schema(summary=_("Duty shift details")),
 )
 class ShiftViewSet(StationsViewSet):
     serializer_class = ShiftSerializer
@@ -396,31 +418,39 @@ def _as_input(reception: Reception) -> dict:
 
 
 WRITE_ERRORS = {
-    400: OpenApiResponse(description="输入有误或规则不允许，附字段错误"),
-    403: OpenApiResponse(description="无权进行此操作"),
-    404: OpenApiResponse(description="对象不存在或不在调用者的范围内"),
+    400: OpenApiResponse(
+        description=_("Invalid input or not allowed by the rules; field errors attached")
+    ),
+    403: OpenApiResponse(description=_("No permission for this operation")),
+    404: OpenApiResponse(
+        description=_("The object does not exist or is outside the caller's scope")
+    ),
 }
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="接待记录（民情工作日志）列表", parameters=[REGION_PARAM, ReceptionFilter]
+        summary=_("List receptions (reception log)"), parameters=[REGION_PARAM, ReceptionFilter]
     ),
-    retrieve=extend_schema(summary="接待记录详情"),
+    retrieve=extend_schema(summary=_("Reception details")),
     create=extend_schema(
-        summary="登记接待记录",
+        summary=_("Record a reception"),
         request=ReceptionCreateSerializer,
         responses={201: ReceptionSerializer, **WRITE_ERRORS},
     ),
     update=extend_schema(
-        summary="修改接待记录",
-        description="记录人在人大办锁定前可修改；人大工作人员可随时修改。",
+        summary=_("Edit a reception"),
+        description=_(
+            "The recorder may edit it until the congress office locks it; congress office staff may edit it at any time."
+        ),
         request=ReceptionWriteSerializer,
         responses={200: ReceptionSerializer, **WRITE_ERRORS},
     ),
     partial_update=extend_schema(
-        summary="部分修改接待记录",
-        description="未提交的字段保持不变；提交 matters 时整体替换事项。",
+        summary=_("Partially edit a reception"),
+        description=_(
+            "Fields not submitted stay unchanged; submitting matters replaces the matters as a whole."
+        ),
         request=ReceptionWriteSerializer,
         responses={200: ReceptionSerializer, **WRITE_ERRORS},
     ),
@@ -485,8 +515,8 @@ class ReceptionViewSet(StationsViewSet):
         return self.update(request, *args, partial=True, **kwargs)
 
     @extend_schema(
-        summary="锁定接待记录",
-        description="人大工作人员锁定后，代表不能再修改。",
+        summary=_("Lock a reception"),
+        description=_("Once congress office staff lock it, deputies can no longer edit it."),
         request=None,
         responses={200: ReceptionSerializer, **WRITE_ERRORS},
     )
@@ -496,8 +526,8 @@ class ReceptionViewSet(StationsViewSet):
         return self._represent(pk)
 
     @extend_schema(
-        summary="解锁接待记录",
-        description="须说明解锁原因（note）。",
+        summary=_("Unlock a reception"),
+        description=_("The reason for unlocking must be given (note)."),
         request=UnlockSerializer,
         responses={200: ReceptionSerializer, **WRITE_ERRORS},
     )
@@ -512,8 +542,10 @@ class ReceptionViewSet(StationsViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="接待事项列表", parameters=[REGION_PARAM, MatterFilter]),
-    retrieve=extend_schema(summary="接待事项详情"),
+    list=extend_schema(
+        summary=_("List reception matters"), parameters=[REGION_PARAM, MatterFilter]
+    ),
+    retrieve=extend_schema(summary=_("Reception matter details")),
 )
 class MatterViewSet(StationsViewSet):
     serializer_class = MatterSerializer
@@ -527,7 +559,7 @@ class MatterViewSet(StationsViewSet):
         return _exact(queryset, params, reception="reception_id", solved="solved")
 
     @extend_schema(
-        summary="标记事项是否已解决",
+        summary=_("Mark whether a matter is solved"),
         request=SolvedSerializer,
         responses={200: MatterSerializer, **WRITE_ERRORS},
     )
@@ -542,8 +574,10 @@ class MatterViewSet(StationsViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="双联系联系户列表", parameters=[REGION_PARAM, HouseholdFilter]),
-    retrieve=extend_schema(summary="联系户详情"),
+    list=extend_schema(
+        summary=_("List dual-contact households"), parameters=[REGION_PARAM, HouseholdFilter]
+    ),
+    retrieve=extend_schema(summary=_("Contact household details")),
 )
 class HouseholdViewSet(StationsViewSet):
     serializer_class = HouseholdSerializer
@@ -557,11 +591,13 @@ class HouseholdViewSet(StationsViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="联系走访记录列表", parameters=[REGION_PARAM, ContactVisitFilter]),
-    retrieve=extend_schema(summary="联系走访记录详情"),
+    list=extend_schema(
+        summary=_("List contact visits"), parameters=[REGION_PARAM, ContactVisitFilter]
+    ),
+    retrieve=extend_schema(summary=_("Contact visit details")),
     create=extend_schema(
-        summary="登记联系走访",
-        description="household 与 committee_contact 二选一。",
+        summary=_("Record a contact visit"),
+        description=_("Give either household or committee_contact, not both."),
         request=ContactVisitWriteSerializer,
         responses={201: ContactVisitSerializer, **WRITE_ERRORS},
     ),
@@ -596,8 +632,10 @@ class ContactVisitViewSet(StationsViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="履职活动列表", parameters=[REGION_PARAM, ActivityFilter]),
-    retrieve=extend_schema(summary="履职活动详情"),
+    list=extend_schema(
+        summary=_("List duty activities"), parameters=[REGION_PARAM, ActivityFilter]
+    ),
+    retrieve=extend_schema(summary=_("Duty activity details")),
 )
 class ActivityViewSet(StationsViewSet):
     serializer_class = ActivitySerializer

@@ -10,6 +10,7 @@ import re
 import uuid
 
 from django import forms
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from petitions import captcha, images
@@ -59,6 +60,9 @@ def township_groups() -> list:
         elif region.parent_id in groups:
             groups[region.parent_id][1].append((str(region.pk), region.name))
     return [(name, townships) for name, townships in groups.values() if townships]
+
+
+CHOICES_SECONDS = 300
 
 
 def county_choices() -> list:
@@ -149,9 +153,13 @@ class PetitionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["county"].widget.choices = county_choices()
+        # The region tree changes a few times a year: its choice lists come from the cache
+        # (a few minutes' delay after an import), not from two queries per page.
+        self.fields["county"].widget.choices = cache.get_or_set(
+            "petition_form:counties", county_choices, CHOICES_SECONDS
+        )
         self.fields["township"].choices = [("", _("Choose a township or street"))] + (
-            township_groups()
+            cache.get_or_set("petition_form:townships", township_groups, CHOICES_SECONDS)
         )
         self.fields["village"].choices = [("", _("Whole township / not sure"))] + region_options(
             self.villages()

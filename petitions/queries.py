@@ -57,7 +57,7 @@ def deadline_light(petition: Petition, today: datetime.date | None = None) -> st
 
 def is_office(user) -> bool:
     """Return True when ``user`` is congress office staff somewhere (a region grant)."""
-    return _is_superuser(user) or bool(access.region_paths(user, access.VIEW))
+    return access.is_office(user)
 
 
 def _is_superuser(user) -> bool:
@@ -71,7 +71,7 @@ def is_handler(user) -> bool:
 
 def may_enter(user) -> bool:
     """Return True when ``user`` may enter issues from other channels (manages a region)."""
-    return _is_superuser(user) or bool(access.region_paths(user, access.MANAGE))
+    return access.is_office(user, access.MANAGE)
 
 
 def is_assigned_handler(user, petition: Petition) -> bool:

@@ -303,6 +303,14 @@ def get_object_or_404(user, queryset: QuerySet, action: str = VIEW, **lookup) ->
     return obj
 
 
+def is_office(user, action: str = VIEW) -> bool:
+    """Return True when ``user`` is congress office staff somewhere: a superuser, or a region
+    grant for ``action``. Office pages and office actions ask this, not ``is_staff``."""
+    if not _is_active(user):
+        return False
+    return user.is_superuser or bool(region_paths(user, action))
+
+
 def can_use_admin(user) -> bool:
     """Return True when ``user`` may open the staff admin at all."""
     return _is_active(user) and user.is_staff

@@ -129,10 +129,7 @@ class ScopedInline:
 
 
 def _may_manage_somewhere(request) -> bool:
-    user = request.user
-    return access.can_use_admin(user) and (
-        user.is_superuser or bool(access.region_paths(user, access.MANAGE))
-    )
+    return access.can_use_admin(request.user) and access.is_office(request.user, access.MANAGE)
 
 
 # --- deputies ------------------------------------------------------------------------

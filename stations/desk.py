@@ -7,7 +7,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,15 +19,7 @@ from portal.errors import DomainError
 from portal.pagination import EstimatedCountPaginator
 from stations import queries, workflow
 from stations.forms import MatterFormSet, ReceptionForm
-from stations.models import Reception, Representative, Station, StationMembership
-
-
-def _recording_stations(user):
-    """Stations where ``user`` may log receptions: their own, or the office's."""
-    own = StationMembership.objects.filter(representative__user=user).values("station_id")
-    managed = access.visible(user, Station.objects.all(), access.MANAGE).values("pk")
-    visible = access.visible(user, Station.objects.filter(is_active=True))
-    return visible.filter(Q(pk__in=own) | Q(pk__in=managed)).order_by("name")
+from stations.models import Reception, Representative, Station
 
 
 def _deputies_of(stations):
@@ -72,14 +64,14 @@ def reception_list(request):
         {
             "page": page,
             "editable": editable,
-            "can_record": _recording_stations(request.user).exists(),
+            "can_record": queries.recording_stations(request.user).exists(),
         },
     )
 
 
 @login_required
 def reception_new(request):
-    stations = _recording_stations(request.user)
+    stations = queries.recording_stations(request.user)
     if not stations.exists():
         raise PermissionDenied(_("You are not a deputy of any station."))
     form = ReceptionForm(request.POST or None, stations=stations, deputies=_deputies_of(stations))
@@ -173,7 +165,7 @@ def _period(request) -> tuple[datetime.date, datetime.date]:
 
 
 def _staff_only(user) -> None:
-    if not (user.is_superuser or access.region_paths(user, access.VIEW)):
+    if not access.is_office(user):
         raise PermissionDenied(_("Only congress office staff see this page."))
 
 

@@ -23,12 +23,22 @@ from stations.models import (
     ReceptionMatter,
     Representative,
     Station,
+    StationMembership,
 )
 
 HOUSEHOLD_QUOTA = 3
 VISITS_PER_HOUSEHOLD = 2
 COMMITTEE_MIN, COMMITTEE_MAX = 3, 5
 REQUIRED_KINDS = (Household.Kind.WEALTH_LEADER, Household.Kind.POOR, Household.Kind.WORTHY)
+
+
+def recording_stations(user):
+    """Return the open stations where ``user`` may log receptions: the stations the user is
+    a deputy of, and those of the office's own jurisdiction."""
+    own = StationMembership.objects.filter(representative__user=user).values("station_id")
+    managed = access.visible(user, Station.objects.all(), access.MANAGE).values("pk")
+    visible = access.visible(user, Station.objects.filter(is_active=True))
+    return visible.filter(Q(pk__in=own) | Q(pk__in=managed)).order_by("name")
 
 
 @dataclass

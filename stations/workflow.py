@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from petitions import workflow as petitions_workflow
 from portal import access, events
 from portal.errors import DomainError
-from stations import roster
+from stations import queries, roster
 from stations.models import (
     CommitteeContact,
     ContactVisit,
@@ -42,9 +42,7 @@ class MatterInput:
 
 
 def _may_record_at(actor, station: Station) -> bool:
-    if access.can_by_region(actor, access.MANAGE, station):
-        return True
-    return station.members.filter(user=actor).exists()
+    return queries.recording_stations(actor).filter(pk=station.pk).exists()
 
 
 def _check_reception(
@@ -115,6 +113,8 @@ def reception_record(
 ) -> Reception:  # fmt: skip
     """Log a reception at a station with the matters raised there."""
     station = access.get_object_or_404(actor, Station.objects.all(), pk=station_id)
+    if not station.is_active:
+        raise DomainError(_("The station is closed."), field="station")
     if not _may_record_at(actor, station):
         raise PermissionDenied(_("Only the station's deputies and its office record receptions."))
     if form not in Reception.Form.values:

@@ -323,3 +323,23 @@ def test_excel_export_neutralises_formulas_and_control_characters(client, sworld
     sheet = load_workbook(io.BytesIO(export.content))["履职活动"]
     cell = sheet.cell(row=2, column=3)
     assert cell.data_type == "s" and cell.value == "'=1+2调研"
+
+
+def test_a_closed_station_takes_no_receptions(sworld):
+    from portal.errors import DomainError
+
+    station = sworld.stations["a1"]
+    station.is_active = False
+    station.save(update_fields=["is_active"])
+    with pytest.raises(DomainError) as refused:
+        _record(sworld)
+    assert refused.value.field == "station"
+    assert not Reception.objects.exists()
+
+
+def test_office_pages_follow_region_grants_not_the_staff_flag(client, sworld):
+    handler = sworld.base.users["handler"]  # is_staff, but no region grant
+    client.force_login(handler)
+    assert client.get("/desk/stations/statistics/").status_code == 403
+    client.force_login(sworld.base.users["viewer"])
+    assert client.get("/desk/stations/statistics/").status_code == 200

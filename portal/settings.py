@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "stations",
     "petitions",
     "supervision",
+    "supervision.suggestions",
     "voting",
 ]
 

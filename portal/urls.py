@@ -7,6 +7,9 @@ from rest_framework.routers import DefaultRouter
 from petitions import api as petitions_api
 from portal import api, views
 from stations import api as stations_api
+from supervision import api as supervision_api
+from supervision.suggestions import api as suggestions_api
+from voting import api as voting_api
 
 router = DefaultRouter()
 router.register("regions", api.RegionViewSet, basename="region")
@@ -21,6 +24,8 @@ router.register("households", stations_api.HouseholdViewSet, basename="household
 router.register("contact-visits", stations_api.ContactVisitViewSet, basename="contact-visit")
 router.register("activities", stations_api.ActivityViewSet, basename="activity")
 router.register("petitions", petitions_api.PetitionViewSet, basename="petition")
+for app_api in (supervision_api, suggestions_api, voting_api):
+    app_api.register(router)
 
 api_patterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
@@ -34,8 +39,13 @@ urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("desk/", include("stations.desk_urls")),
     path("desk/", include("petitions.desk_urls")),
+    path("desk/", include("supervision.desk_urls")),
+    path("desk/", include("supervision.suggestions.desk_urls")),
+    path("desk/", include("voting.desk_urls")),
     path("stations/", include("stations.urls")),
     path("petitions/", include("petitions.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("voting/", include("voting.urls")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),

@@ -5,6 +5,9 @@ from petitions import demo as petitions_demo
 from portal.demo import core
 from portal.models import Department, Region, User
 from stations import demo as stations_demo
+from supervision import demo as supervision_demo
+from supervision.suggestions import demo as suggestions_demo
+from voting import demo as voting_demo
 
 
 class Command(BaseCommand):
@@ -14,6 +17,9 @@ class Command(BaseCommand):
         regions = core.build()
         stations_demo.build(regions)
         petitions_demo.build(regions)
+        supervision_demo.build(regions)
+        suggestions_demo.build(regions)
+        voting_demo.build(regions)
         self.stdout.write(
             _("Demo data ready: %(regions)d regions, %(units)d handling units, %(users)d accounts.")
             % {

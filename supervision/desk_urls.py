@@ -1,0 +1,3 @@
+app_name = "supervision_desk"
+
+urlpatterns: list = []

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SuggestionsConfig(AppConfig):
+    """Deputies' suggestions (建议办理): part of the supervision app's domain, kept as a nested
+    app so that it has its own models and migrations beside the matters."""
+
+    name = "supervision.suggestions"
+    label = "suggestions"
+    verbose_name = _("Deputies' suggestions")

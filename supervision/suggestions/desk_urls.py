@@ -1,0 +1,3 @@
+app_name = "suggestions_desk"
+
+urlpatterns: list = []

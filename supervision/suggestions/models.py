@@ -1,0 +1,1 @@
+"""Models of deputies ' suggestions (建议办理)."""

@@ -1,0 +1,3 @@
+app_name = "voting_desk"
+
+urlpatterns: list = []

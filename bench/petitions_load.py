@@ -1,31 +1,38 @@
 """Benchmark: public issue submissions under concurrent load, against a bare view's floor.
 
-    python -m bench.petitions_load [--clients 8] [--seconds 20] [--workers 4]
+    python -m bench.petitions_load [--clients 8] [--seconds 20] [--workers 4] [--rounds 3]
+                                   [--skip-seed] [--no-post-only] [--redis-url URL]
 
 Prepares a PostgreSQL database of its own (``bench.common``'s server, the database name with
-``_petitions`` appended, or ``PETITIONS_LOAD_DATABASE_URL``; ``migrate`` and ``seed_demo``
-in a subprocess), starts ``gunicorn portal.wsgi`` on 127.0.0.1 and a free port (sync
-workers, ``DEBUG=false``, a secret key made for the run, every rate-limit count raised to
-1,000,000,000 so that the throttle is never what is measured, Redis as cache and broker when
-it answers), then runs two phases of ``--seconds`` each after a short warm-up, with
-``--clients`` threads of the standard library's ``http.client``:
+``_petitions`` appended, or ``PETITIONS_LOAD_DATABASE_URL``; ``migrate`` and, unless
+``--skip-seed``, ``seed_demo`` in a subprocess), starts ``gunicorn portal.wsgi`` on 127.0.0.1
+and a free port (sync workers, ``DEBUG=false``, a secret key made for the run, every
+rate-limit count raised to 1,000,000,000 so that the throttle is never what is measured,
+Redis as cache and broker when it answers), then runs these phases of ``--seconds`` each,
+after a short warm-up, with ``--clients`` threads of the standard library's ``http.client``:
 
 1. floor: ``GET /healthz`` (a bare view) as fast as the clients can;
 2. submissions: what a phone does, each time as a new citizen (no cookies): ``GET
    /petitions/new/?station=<a demo station>``, solve the check code with
    ``petitions.captcha.answer_for`` (same secret key), ``POST`` the multipart form with the
    hidden fields and the pre-selected township/village of the page and a phone number
-   unique to the submission, then follow the redirect to the receipt.
+   unique to the submission, then follow the redirect to the receipt;
+3. POST only (unless ``--no-post-only``): the same forms fetched first, untimed, then only
+   the POSTs, as fast as the clients can.
 
-Prints requests/s, p50 and p99 of the floor and of the POST (the submission itself), the
-ratio of submissions/s to the floor's requests/s against the target (at least 1/3), and the
-CPU per request of the gunicorn workers, PostgreSQL and this client. Stops gunicorn at the
-end, also on Ctrl-C or an error. All traffic goes to 127.0.0.1.
+Each phase runs in ``--rounds`` slices and the phases take turns (floor, submissions, POST
+only, floor, ...), so that load from other programs on the machine falls on all of them
+alike. Prints requests/s, p50 and p99 of the floor and of the POST (the submission itself),
+the ratio of submissions/s to the floor's requests/s against the target (at least 1/3), and
+the CPU per request of the gunicorn workers, the PostgreSQL backends of the benchmark's
+database and this client. Stops gunicorn at the end, also on Ctrl-C or an error. All
+traffic goes to 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import itertools
 import math
@@ -65,6 +72,9 @@ WARMUP_SECONDS = 2.0
 FAILURES_SHOWN = 5
 TARGET_RATIO = 1 / 3
 OTHERS_WARNING = 0.10  # share of the machine used by other programs
+# Forms fetched ahead of a POST-only slice, per full submission of the slice before it (a
+# POST alone is at most this many times as fast as form, POST and receipt together).
+FORMS_AHEAD = 6
 
 INPUT_RE = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
 ATTR_RE = re.compile(r'([\w-]+)="([^"]*)"')
@@ -103,10 +113,22 @@ def _proc_stat(pid: str) -> tuple[str, int, float] | None:
     return command, int(fields[1]), ticks / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_snapshot(master_pid: int) -> dict[str, float]:
-    """Return the CPU seconds used so far by gunicorn, PostgreSQL, this process and the
-    machine (busy time over all cores)."""
-    server = postgres = 0.0
+def _serves(pid: str, database: str) -> bool:
+    """Return True when ``pid`` is a PostgreSQL backend connected to ``database`` (its
+    title reads ``postgres: 15/main: <user> <database> <client> <state>``)."""
+    try:
+        title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return f" {database} " in title
+
+
+def cpu_snapshot(master_pid: int, database: str) -> dict[str, float]:
+    """Return the CPU seconds used so far by gunicorn, the PostgreSQL backends of
+    ``database`` (not those of other programs' databases), this process and the machine
+    (busy time over all cores)."""
+    server: dict[str, float] = {}
+    postgres: dict[str, float] = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -115,9 +137,9 @@ def cpu_snapshot(master_pid: int) -> dict[str, float]:
             continue
         command, parent, cpu = stat
         if int(pid) == master_pid or parent == master_pid:
-            server += cpu
-        elif command == "postgres":
-            postgres += cpu
+            server[pid] = cpu
+        elif command == "postgres" and _serves(pid, database):
+            postgres[pid] = cpu
     tcp = [line.split() for line in Path("/proc/net/snmp").read_text().splitlines()
            if line.startswith("Tcp:")]  # fmt: skip
     totals = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
@@ -145,6 +167,7 @@ class Stats:
     receipts_failed: int = 0
     requests: int = 0
     failures: list[str] = field(default_factory=list)
+    ran_out: bool = False  # the POST-only phase had no fetched form left
 
     def merge(self, other: Stats) -> None:
         self.latencies += other.latencies
@@ -155,6 +178,7 @@ class Stats:
         self.receipts_failed += other.receipts_failed
         self.requests += other.requests
         self.failures += other.failures[: FAILURES_SHOWN - len(self.failures)]
+        self.ran_out = self.ran_out or other.ran_out
 
     def fail(self, reason: str) -> None:
         self.failed += 1
@@ -164,9 +188,16 @@ class Stats:
 
 @dataclass
 class Phase:
-    stats: Stats
-    seconds: float
-    cpu: dict[str, float]
+    stats: Stats = field(default_factory=Stats)
+    seconds: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    def add(self, other: Phase) -> None:
+        """Add a later slice of the same kind of phase (rounds are interleaved)."""
+        self.stats.merge(other.stats)
+        self.seconds += other.seconds
+        for key, value in other.cpu.items():
+            self.cpu[key] = self.cpu.get(key, 0.0) + value
 
 
 # --- HTTP ------------------------------------------------------------------------
@@ -252,8 +283,9 @@ def short_reason(status: int, body: bytes) -> str:
 # --- the two phases --------------------------------------------------------------
 
 
-def run_phase(port, clients, seconds, master_pid, work) -> Phase:
-    """Run ``work(http, index, deadline, stats)`` in ``clients`` threads for ``seconds``."""
+def run_phase(port, clients, seconds, server, work) -> Phase:
+    """Run ``work(http, index, deadline, stats)`` in ``clients`` threads for ``seconds``.
+    ``server`` is ``(gunicorn's pid, the database name)``, for the CPU figures."""
     go = threading.Event()
     deadline = [0.0]
     results = [Stats() for _client in range(clients)]
@@ -271,18 +303,31 @@ def run_phase(port, clients, seconds, master_pid, work) -> Phase:
     ]
     for thread in threads:
         thread.start()
-    before = cpu_snapshot(master_pid)
+    before = cpu_snapshot(*server)
     started = time.perf_counter()
     deadline[0] = started + seconds
     go.set()
     for thread in threads:
         thread.join(seconds + 2 * REQUEST_TIMEOUT + 5)
     elapsed = time.perf_counter() - started
-    after = cpu_snapshot(master_pid)
+    after = cpu_snapshot(*server)
     stats = Stats()
     for result in results:
         stats.merge(result)
-    return Phase(stats, elapsed, {key: after[key] - before[key] for key in after})
+    return Phase(stats, elapsed, cpu_used(before, after))
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """Return the CPU seconds used between two snapshots. A process is counted from the
+    first snapshot, or from its start when it is newer; one that ended in between (a
+    database connection closed at its ``CONN_MAX_AGE``) is left out, never negative."""
+    used = {}
+    for key, value in after.items():
+        if isinstance(value, dict):
+            used[key] = sum(cpu - before[key].get(pid, 0.0) for pid, cpu in value.items())
+        else:
+            used[key] = value - before[key]
+    return used
 
 
 def floor_work(connection: Http, index: int, deadline: float, stats: Stats) -> None:
@@ -300,76 +345,128 @@ def floor_work(connection: Http, index: int, deadline: float, stats: Stats) -> N
             stats.fail(f"{status}")
 
 
+@dataclass
+class Form:
+    """A form fetched and filled in, ready to be sent."""
+
+    fields: list[tuple[str, str]]
+    jar: dict[str, str]
+    station: int
+
+
 class Submitter:
-    """A phone submitting issues from the form of a demo station, a new citizen each time."""
+    """A phone submitting issues from the form of a demo station, a new citizen each time.
+
+    Called as a phase's work, it does the whole visit: form, submission, receipt. With
+    ``fill`` and ``post_ready`` the forms are fetched first and only sent later (the
+    POST-only phase)."""
 
     def __init__(self, port: int, stations: list[int]):
         self.origin = f"http://{HOST}:{port}"
         self.stations = stations
         self.counter = itertools.count(1)
         self.phone_base = secrets.randbelow(10**8)
+        self.ready: collections.deque[Form] = collections.deque()
+        self.wanted = 0
 
-    def __call__(self, connection: Http, index: int, deadline: float, stats: Stats) -> None:
+    def fetch(self, connection: Http, station: int, stats: Stats) -> Form | None:
+        """GET the form and fill it in; None (a failure counted) when it did not come."""
         from petitions import captcha
 
+        number = next(self.counter)
+        jar: dict[str, str] = {}
+        stats.requests += 1
+        status, headers, body, seconds = connection.request(
+            "GET", f"/petitions/new/?station={station}"
+        )
+        if status != 200:
+            stats.fail(f"form GET {short_reason(status, body)}")
+            return None
+        stats.form_latencies.append(seconds)
+        keep_cookies(jar, headers)
+        hidden, selected, categories = read_form(body.decode())
+        fields = [
+            ("csrfmiddlewaretoken", hidden.get("csrfmiddlewaretoken", "")),
+            ("client_token", hidden.get("client_token", "")),
+            ("captcha_token", hidden.get("captcha_token", "")),
+            ("station_id", hidden.get("station_id", "")),
+            ("county", selected.get("county", "")),
+            ("township", selected.get("township", "")),
+            ("village", selected.get("village", "")),
+            ("category", categories[number % len(categories)] if categories else ""),
+            ("title", f"{TOPICS[number % len(TOPICS)]}（压测 {number}）"),
+            ("description", description(number)),
+            ("citizen_name", NAMES[number % len(NAMES)]),
+            ("citizen_phone", f"139{(self.phone_base + number) % 10**8:08d}"),
+            ("wants_feedback", "on"),
+            ("consent", "on"),
+            ("captcha", captcha.answer_for(hidden.get("captcha_token", ""))),
+        ]
+        return Form(fields, jar, station)
+
+    def post(self, connection: Http, form: Form, stats: Stats) -> str | None:
+        """Send ``form``; return the receipt's path, or None (a failure counted)."""
+        boundary = f"----benchBoundary{uuid.uuid4().hex}"
+        headers = {
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Cookie": cookie_header(form.jar),
+            "Origin": self.origin,
+            "Referer": f"{self.origin}/petitions/new/?station={form.station}",
+        }
+        stats.requests += 1
+        status, response_headers, body, seconds = connection.request(
+            "POST", "/petitions/new/", body=multipart(form.fields, boundary), headers=headers
+        )
+        location = response_headers.get("Location", "")
+        if status != 302 or not location.startswith("/petitions/submitted/"):
+            stats.fail(f"POST {short_reason(status, body)}")
+            return None
+        stats.ok += 1
+        stats.latencies.append(seconds)
+        keep_cookies(form.jar, response_headers)
+        return location
+
+    def __call__(self, connection: Http, index: int, deadline: float, stats: Stats) -> None:
         station = self.stations[index % len(self.stations)]
         while time.perf_counter() < deadline:
-            number = next(self.counter)
-            jar: dict[str, str] = {}
             try:
-                stats.requests += 1
-                status, headers, body, seconds = connection.request(
-                    "GET", f"/petitions/new/?station={station}"
-                )
-                if status != 200:
-                    stats.fail(f"form GET {short_reason(status, body)}")
+                form = self.fetch(connection, station, stats)
+                location = form and self.post(connection, form, stats)
+                if not location:
                     continue
-                stats.form_latencies.append(seconds)
-                keep_cookies(jar, headers)
-                hidden, selected, categories = read_form(body.decode())
-                fields = [
-                    ("csrfmiddlewaretoken", hidden.get("csrfmiddlewaretoken", "")),
-                    ("client_token", hidden.get("client_token", "")),
-                    ("captcha_token", hidden.get("captcha_token", "")),
-                    ("station_id", hidden.get("station_id", "")),
-                    ("county", selected.get("county", "")),
-                    ("township", selected.get("township", "")),
-                    ("village", selected.get("village", "")),
-                    ("category", categories[number % len(categories)] if categories else ""),
-                    ("title", f"{TOPICS[number % len(TOPICS)]}（压测 {number}）"),
-                    ("description", description(number)),
-                    ("citizen_name", NAMES[number % len(NAMES)]),
-                    ("citizen_phone", f"139{(self.phone_base + number) % 10**8:08d}"),
-                    ("wants_feedback", "on"),
-                    ("consent", "on"),
-                    ("captcha", captcha.answer_for(hidden.get("captcha_token", ""))),
-                ]
-                boundary = f"----benchBoundary{uuid.uuid4().hex}"
-                headers = {
-                    "Content-Type": f"multipart/form-data; boundary={boundary}",
-                    "Cookie": cookie_header(jar),
-                    "Origin": self.origin,
-                    "Referer": f"{self.origin}/petitions/new/?station={station}",
-                }
-                stats.requests += 1
-                status, response_headers, body, seconds = connection.request(
-                    "POST", "/petitions/new/", body=multipart(fields, boundary), headers=headers
-                )
-                location = response_headers.get("Location", "")
-                if status != 302 or not location.startswith("/petitions/submitted/"):
-                    stats.fail(f"POST {short_reason(status, body)}")
-                    continue
-                stats.ok += 1
-                stats.latencies.append(seconds)
-                keep_cookies(jar, response_headers)
                 stats.requests += 1
                 status, _headers, body, seconds = connection.request(
-                    "GET", location, headers={"Cookie": cookie_header(jar)}
+                    "GET", location, headers={"Cookie": cookie_header(form.jar)}
                 )
                 if status == 200:
                     stats.receipt_latencies.append(seconds)
                 else:
                     stats.receipts_failed += 1
+            except (OSError, http.client.HTTPException, ValueError) as error:
+                stats.fail(f"{type(error).__name__}: {error}")
+
+    def fill(self, connection: Http, index: int, deadline: float, stats: Stats) -> None:
+        """Fetch forms into ``ready`` until ``wanted`` are there (untimed preparation)."""
+        station = self.stations[index % len(self.stations)]
+        while len(self.ready) < self.wanted and time.perf_counter() < deadline:
+            try:
+                form = self.fetch(connection, station, stats)
+            except (OSError, http.client.HTTPException, ValueError) as error:
+                stats.fail(f"{type(error).__name__}: {error}")
+                continue
+            if form is not None:
+                self.ready.append(form)
+
+    def post_ready(self, connection: Http, index: int, deadline: float, stats: Stats) -> None:
+        """Only send forms fetched before; stop when none is left."""
+        while time.perf_counter() < deadline:
+            try:
+                form = self.ready.popleft()
+            except IndexError:
+                stats.ran_out = True
+                return
+            try:
+                self.post(connection, form, stats)
             except (OSError, http.client.HTTPException, ValueError) as error:
                 stats.fail(f"{type(error).__name__}: {error}")
 
@@ -486,10 +583,11 @@ def cpu_line(phase: Phase, count: int, unit: str) -> str:
     )
 
 
-def report(floor: Phase, submissions: Phase) -> None:
+def report(floor: Phase, submissions: Phase, posts: Phase) -> None:
     floor_rate = floor.stats.ok / floor.seconds
     submit_rate = submissions.stats.ok / submissions.seconds
-    s = submissions.stats
+    post_rate = posts.stats.ok / posts.seconds if posts.seconds else 0.0
+    s, p = submissions.stats, posts.stats
     print()
     print(
         f"floor        GET /healthz          {floor_rate:8.1f} req/s   "
@@ -512,7 +610,17 @@ def report(floor: Phase, submissions: Phase) -> None:
         f"{s.requests / submissions.seconds:.1f} req/s in all"
     )
     print(f"  {cpu_line(submissions, s.ok, 'submission (form, POST, receipt)')}")
-    for reason in s.failures:
+    if posts.seconds:
+        print(
+            f"POST only    POST /petitions/new/  {post_rate:8.1f} sub/s   "
+            f"p50 {percentile_ms(p.latencies, 50):7.2f} ms   "
+            f"p99 {percentile_ms(p.latencies, 99):7.2f} ms   "
+            f"({p.ok:,} ok, {p.failed:,} failed in {posts.seconds:.1f} s; forms fetched before)"
+        )
+        print(f"  {cpu_line(posts, p.ok, 'POST')}")
+        if p.ran_out:
+            print("  (the fetched forms ran out before the end of a slice: the slice was shorter)")
+    for reason in s.failures + p.failures:
         print(f"  failure: {reason}")
     for reason in floor.stats.failures:
         print(f"  floor failure: {reason}")
@@ -525,8 +633,10 @@ def report(floor: Phase, submissions: Phase) -> None:
         f"(target >= {TARGET_RATIO:.3f}, i.e. 1/3): {met}"
     )
     print(f"  (counting all three requests of a submission: {requests_ratio:.3f})")
-    for name, phase in (("floor", floor), ("submissions", submissions)):
-        if others_share(phase) > OTHERS_WARNING:
+    if posts.seconds and floor_rate:
+        print(f"  (POST only, the forms fetched before: {post_rate / floor_rate:.3f})")
+    for name, phase in (("floor", floor), ("submissions", submissions), ("POST only", posts)):
+        if phase.seconds and others_share(phase) > OTHERS_WARNING:
             print(
                 f"warning: other processes used {others_share(phase) * 100:.0f}% of the machine "
                 f"during the {name}: its figures are disturbed, run again on a quiet machine"
@@ -548,9 +658,30 @@ def main() -> None:
         "own: the SMS tasks of the submissions are queued there; emptied at the end when "
         "it was empty at the start)",
     )
+    parser.add_argument(
+        "--skip-seed",
+        action="store_true",
+        help="do not run seed_demo: use the demo stations already in the database (of an "
+        "earlier run)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="each phase runs in this many slices, the phases taking turns, so that load "
+        "from other programs falls on all of them alike",
+    )
+    parser.add_argument(
+        "--no-post-only",
+        dest="post_only",
+        action="store_false",
+        help="skip the third phase (forms fetched first, untimed; then only the POSTs)",
+    )
     args = parser.parse_args()
     if args.clients < 1 or args.workers < 1 or not 1 <= args.seconds <= 600:
         parser.error("--clients and --workers >= 1, --seconds between 1 and 600")
+    if not 1 <= args.rounds <= args.seconds:
+        parser.error("--rounds between 1 and --seconds")
 
     url = load_database_url()
     if not url.startswith(("postgres://", "postgresql://")):
@@ -598,7 +729,10 @@ def main() -> None:
             raise SystemExit(f"rate limits not raised by the environment: {low}")
         ensure_database(url)
         manage(env, "migrate", "--noinput", "-v", "0")
-        seeded = manage(env, "seed_demo").splitlines()
+        if args.skip_seed:
+            seeded = ["seed_demo skipped (--skip-seed): the demo data already there"]
+        else:
+            seeded = manage(env, "seed_demo").splitlines()
         names = [spec[1] for spec in demo.STATIONS.values()]
         stations = list(
             Station.objects.filter(name__in=names, is_active=True)
@@ -628,21 +762,31 @@ def main() -> None:
         wait_until_healthy(server, port, log_path)
         print(
             f"gunicorn: {args.workers} sync workers on {HOST}:{port}; {args.clients} clients; "
-            f"{args.seconds:g} s per phase after a {WARMUP_SECONDS:g} s warm-up; "
-            f"{os.cpu_count()} CPUs"
+            f"{args.seconds:g} s per phase in {args.rounds} interleaved slices after a "
+            f"{WARMUP_SECONDS:g} s warm-up; {os.cpu_count()} CPUs"
         )
 
         submitter = Submitter(port, stations)
-        run_phase(port, args.clients, WARMUP_SECONDS, server.pid, floor_work)
-        floor = run_phase(port, args.clients, args.seconds, server.pid, floor_work)
-        warm = run_phase(port, args.clients, WARMUP_SECONDS, server.pid, submitter)
-        submissions = run_phase(port, args.clients, args.seconds, server.pid, submitter)
-        report(floor, submissions)
+        measured = (server.pid, urlparse(url).path.lstrip("/"))
+        run_phase(port, args.clients, WARMUP_SECONDS, measured, floor_work)
+        warm = run_phase(port, args.clients, WARMUP_SECONDS, measured, submitter)
+        floor, submissions, posts, fills = Phase(), Phase(), Phase(), Phase()
+        part = args.seconds / args.rounds
+        for _round in range(args.rounds):  # interleaved: other load hits all phases alike
+            floor.add(run_phase(port, args.clients, part, measured, floor_work))
+            cycle = run_phase(port, args.clients, part, measured, submitter)
+            submissions.add(cycle)
+            if args.post_only:
+                submitter.ready.clear()
+                submitter.wanted = int(FORMS_AHEAD * cycle.stats.ok) + 10 * args.clients
+                fills.add(run_phase(port, args.clients, 4 * part, measured, submitter.fill))
+                posts.add(run_phase(port, args.clients, part, measured, submitter.post_ready))
+        report(floor, submissions, posts)
 
         issues_after = Petition.objects.count()
         connection.close()
         created = issues_after - issues_before
-        expected = warm.stats.ok + submissions.stats.ok
+        expected = warm.stats.ok + submissions.stats.ok + posts.stats.ok
         same = "yes" if created == expected else "NO"
         print(f"issues created: {created:,} (= successful submissions, warm-up included: {same})")
     finally:

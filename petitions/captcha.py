@@ -20,6 +20,8 @@ from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from portal import ratelimit
+
 SALT = "petitions.captcha"
 MAX_AGE = 60 * 60  # seconds a citizen has to fill in the form
 LENGTH = 4
@@ -69,7 +71,7 @@ def check(token: str, answer: str, owner: str) -> bool:
         return False
     right = constant_time_compare(_digits(nonce), normalize(answer))
     claim = owner if right and owner else _BURNT
-    if cache.add(f"{SALT}:used:{nonce}", claim, timeout=MAX_AGE + 60):
+    if ratelimit.claim(f"{SALT}:used:{nonce}", claim, MAX_AGE + 60):
         return right
     return right and bool(owner) and cache.get(f"{SALT}:used:{nonce}") == owner
 

@@ -11,18 +11,52 @@ import uuid
 
 from django import forms
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from petitions import captcha, images
 from petitions.models import Category, Rating
 from petitions.workflow import MAX_PHOTOS, PHONE_RE, normalize_phone
 from portal.models import Region
+from stations.models import Station
 
 Level = Region.Level
+MAX_ID_DIGITS = 18  # a bigint; anything longer is no id of ours
+
+
+def row_id(value) -> int | None:
+    """Return ``value`` as a row id, or None for anything that cannot be one."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_ID_DIGITS:
+        return None
+    return int(text) or None
+
+
+def open_station(value, *, with_region: bool = True) -> Station | None:
+    """Return the open station whose id is ``value``; anything else is ignored.
+
+    ``with_region=False`` reads only what a submission needs (its id and name)."""
+    pk = row_id(value)
+    if pk is None:
+        return None
+    rows = Station.objects.filter(pk=pk, is_active=True).order_by()  # no ORDER BY for an id
+    if with_region:
+        rows = rows.select_related("region")
+    else:
+        rows = rows.only("id", "name", "is_active", "region_id")
+    return next(iter(rows[:1]), None)
 
 
 class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
+
+
+class PlaceField(forms.ChoiceField):
+    """A township or village select. Its choices are only loaded to show the form; a
+    submitted value is checked against the database by ``PetitionForm._clean_place``."""
+
+    def valid_value(self, value) -> bool:
+        return True
 
 
 class PhotosField(forms.FileField):
@@ -87,14 +121,14 @@ class PetitionForm(forms.Form):
     station_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     # Only a help for picking the township (the page's script narrows the list with it).
     county = forms.CharField(label=_("County or district"), required=False, widget=forms.Select)
-    township = forms.ChoiceField(
+    township = PlaceField(
         label=_("Township or street"),
         error_messages={
             "required": _("Choose where the problem is."),
             "invalid_choice": _("Choose where the problem is."),
         },
     )
-    village = forms.ChoiceField(
+    village = PlaceField(
         label=_("Village or community (optional)"),
         required=False,
         error_messages={"invalid_choice": _("Choose a village of the chosen township.")},
@@ -153,6 +187,15 @@ class PetitionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.township_region: Region | None = None
+        self.village_region: Region | None = None
+        self.station: Station | None = None
+        if not self.is_bound:
+            self.load_choices()
+
+    def load_choices(self) -> None:
+        """Fill the county, township and village selects (for showing the form; a bound
+        form validates the place with one query instead, see ``_clean_place``)."""
         # The region tree changes a few times a year: its choice lists come from the cache
         # (a few minutes' delay after an import), not from two queries per page.
         self.fields["county"].widget.choices = cache.get_or_set(
@@ -164,15 +207,12 @@ class PetitionForm(forms.Form):
         self.fields["village"].choices = [("", _("Whole township / not sure"))] + region_options(
             self.villages()
         )
-        self.township_region: Region | None = None
-        self.village_region: Region | None = None
 
     def villages(self):
         """Return the villages of the township chosen (or pre-filled), for the select."""
         value = self.data.get("township") if self.is_bound else self.initial.get("township")
-        try:
-            pk = int(value or "")
-        except (TypeError, ValueError):
+        pk = row_id(value)
+        if pk is None:
             return Region.objects.none()
         return (
             Region.objects.filter(parent_id=pk, parent__level=Level.TOWNSHIP)
@@ -199,22 +239,35 @@ class PetitionForm(forms.Form):
             raise forms.ValidationError(_("The check code is wrong. Type the new one."))
         return answer
 
-    def clean_township(self) -> str:
-        value = self.cleaned_data["township"]
-        self.township_region = Region.objects.filter(pk=value, level=Level.TOWNSHIP).first()
-        if self.township_region is None:
-            raise forms.ValidationError(_("Choose where the problem is."))
-        return value
+    def clean_station_id(self) -> str:
+        """Keep the open station the form was opened from; anything else is ignored."""
+        value = self.cleaned_data["station_id"]
+        self.station = open_station(value, with_region=False)
+        return str(self.station.pk) if self.station else ""
 
-    def clean_village(self) -> str:
-        value = self.cleaned_data.get("village", "")
-        if value and self.township_region is not None:
-            self.village_region = Region.objects.filter(
-                pk=value, parent=self.township_region
-            ).first()
-            if self.village_region is None:
-                raise forms.ValidationError(_("Choose a village of the chosen township."))
-        return value
+    def _clean_place(self) -> None:
+        """Look the township and the village up in one query: the township must be one, the
+        village (optional) a child of it."""
+        if "township" not in self.cleaned_data:
+            return  # required and missing: its error is there already
+        township = row_id(self.cleaned_data["township"])
+        village = row_id(self.cleaned_data.get("village"))
+        if township is None:
+            self.add_error("township", _("Choose where the problem is."))
+            return
+        wanted = Q(pk=township, level=Level.TOWNSHIP)
+        if village is not None:
+            wanted |= Q(pk=village, parent_id=township)
+        for region in Region.objects.filter(wanted).order_by():
+            if region.pk == township:
+                self.township_region = region
+            else:
+                self.village_region = region
+        if self.township_region is None:
+            self.add_error("township", _("Choose where the problem is."))
+            self.village_region = None
+        elif self.cleaned_data.get("village") and self.village_region is None:
+            self.add_error("village", _("Choose a village of the chosen township."))
 
     def clean_photos(self) -> list[tuple[bytes, int, int]]:
         files = self.cleaned_data.get("photos") or []
@@ -249,6 +302,7 @@ class PetitionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self._clean_place()
         phone_missing = not data.get("citizen_phone") and "citizen_phone" not in self._errors
         if data.get("wants_feedback") and phone_missing:
             self.add_error("citizen_phone", _("Leave a phone number to receive feedback."))

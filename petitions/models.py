@@ -63,7 +63,9 @@ class Petition(models.Model):
         },
         State.FORWARDED: {State.REPLIED, State.ACCEPTED, State.FORWARDED},
         State.REPLIED: {State.RESOLVED, State.FORWARDED, State.ACCEPTED, State.CLOSED_UNRESOLVED},
-        State.ESCALATED: {State.RESOLVED, State.CLOSED_UNRESOLVED},
+        # Out of supervision: closed with its matter, returned for ordinary handling, or
+        # answered by the matter's explanation.
+        State.ESCALATED: {State.RESOLVED, State.CLOSED_UNRESOLVED, State.ACCEPTED, State.REPLIED},
         State.RESOLVED: set(),
         State.REJECTED: set(),
         State.DUPLICATE: set(),
@@ -191,6 +193,7 @@ class PetitionReply(models.Model):
         REPLY = "reply", _("Reply of the handling unit")
         DIRECT_ANSWER = "direct_answer", _("Answer of the congress office")
         HAND_BACK = "hand_back", _("Handed back by the unit")
+        SUPERVISION = "supervision", _("Result of the supervision of the matter")
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     petition = models.ForeignKey(

@@ -7,12 +7,8 @@ from petitions.models import Petition
 from portal import sms
 
 
-@shared_task(name="petitions.send_status_sms", autoretry_for=(ConnectionError,), max_retries=5)
-def send_status_sms(petition_id: int, kind: str) -> None:
-    """Tell the citizen by text message that their issue was received or has moved on."""
-    petition = Petition.objects.filter(pk=petition_id).first()
-    if petition is None or not petition.citizen_phone:
-        return
+def status_text(petition: Petition, kind: str) -> str:
+    """The text message telling the citizen that their issue was received or moved on."""
     texts = {
         "received": _("Your issue has been received. Tracking code: %(code)s."),
         "replied": _(
@@ -20,5 +16,14 @@ def send_status_sms(petition_id: int, kind: str) -> None:
         ),
         "closed": _("Your issue %(code)s has been closed: %(state)s."),
     }
-    text = texts[kind] % {"code": petition.tracking_code, "state": petition.get_state_display()}
-    sms.send(petition.citizen_phone, text)
+    return texts[kind] % {"code": petition.tracking_code, "state": petition.get_state_display()}
+
+
+@shared_task(name="petitions.send_status_sms", autoretry_for=(ConnectionError,), max_retries=5)
+def send_status_sms(petition_id: int, kind: str) -> None:
+    """Send the status message directly (kept for messages queued by earlier versions; the
+    workflow now writes a notification row through ``portal.notifications.notify_citizen``)."""
+    petition = Petition.objects.filter(pk=petition_id).first()
+    if petition is None or not petition.citizen_phone:
+        return
+    sms.send(petition.citizen_phone, status_text(petition, kind))

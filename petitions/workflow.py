@@ -48,18 +48,15 @@ def normalize_phone(raw: str) -> str:
 
 
 def _notify(petition: Petition, kind: str) -> None:
-    """Queue the text message after commit; a broker that is down never fails the change."""
-
-    def send() -> None:
-        from petitions.tasks import send_status_sms
-
-        try:
-            send_status_sms.delay(petition.pk, kind)
-        except Exception:  # the broker is down: the change stands, the message waits
-            log.warning("could not queue the %s message of petition %s", kind, petition.pk)
+    """Write the citizen's text message as a notification row in this transaction; it is
+    delivered after commit, or by the delivery sweep when the broker was down."""
+    from petitions.tasks import status_text
+    from portal.notifications import notify_citizen
 
     if petition.citizen_phone:
-        transaction.on_commit(send)
+        notify_citizen(
+            phone=petition.citizen_phone, text=status_text(petition, kind), target=petition
+        )
 
 
 def _move(actor, petition: Petition, to: str, action: str, note: str = "", **data) -> None:
@@ -97,25 +94,28 @@ def petition_submit(
     *, actor=None, channel: str, region_id: int, category: str, title: str, description: str,
     citizen_name: str = "", citizen_phone: str = "", wants_feedback: bool = False,
     station_id: int | None = None, photos: Sequence[tuple[bytes, int, int]] = (),
-    client_token: str | None = None,
+    client_token: str | None = None, region: Region | None = None, station=None,
 ) -> Petition:  # fmt: skip
     """Create an issue from any channel. ``photos`` are already re-encoded JPEG bytes with
-    their size. A repeated ``client_token`` returns the issue it created the first time."""
-    if client_token:
-        existing = Petition.objects.filter(client_token=client_token).first()
-        if existing is not None:
-            return existing
+    their size. A repeated ``client_token`` returns the issue it created the first time: the
+    token is unique, so the insert of the repeat fails and the first issue is returned (the
+    pages look the token up before, so a double click does not even get here).
+
+    ``region`` and ``station`` are the rows of ``region_id`` and ``station_id`` when the
+    caller has just read them (the public form does): they are not read again."""
     if channel not in Channel.values:
         raise DomainError(_("Unknown channel."), field="channel")
     if category not in Category.values:
         raise DomainError(_("Choose a category."), field="category")
-    region = Region.objects.filter(pk=region_id).first()
+    if region is None or region.pk != region_id:
+        region = Region.objects.filter(pk=region_id).first()
     if region is None:
         raise DomainError(_("Choose where the problem is."), field="region")
     if channel in STAFF_CHANNELS and not access.can_by_region(actor, access.MANAGE, region):
         raise PermissionDenied(_("Only the congress office of the region enters issues."))
-    station = None
-    if station_id is not None:
+    if station_id is None:
+        station = None
+    elif station is None or station.pk != station_id or not station.is_active:
         from stations.models import Station
 
         station = Station.objects.filter(pk=station_id, is_active=True).first()
@@ -152,8 +152,9 @@ def petition_submit(
                 petition.save()
             break
         except IntegrityError:
-            if client_token and Petition.objects.filter(client_token=client_token).exists():
-                return Petition.objects.get(client_token=client_token)
+            if client_token:
+                for existing in Petition.objects.filter(client_token=client_token).order_by():
+                    return existing
     else:  # pragma: no cover - 32**10 codes
         raise DomainError(_("Please submit again."))
     for number, (data, width, height) in enumerate(photos, start=1):
@@ -225,6 +226,7 @@ def petition_mark_duplicate(*, actor, petition_id: int, original_id: int) -> Pet
 def petition_answer(*, actor, petition_id: int, text: str) -> Petition:
     """Answer the citizen directly from the congress office (no handling unit needed)."""
     petition = _staff_petition(actor, petition_id)
+    _follows_matter(petition)
     text = _required(text, "text", _("Write the answer."))
     petition.ensure_can_move_to(State.REPLIED)
     PetitionReply.objects.create(
@@ -241,6 +243,78 @@ def petition_escalate(*, actor, petition_id: int, note: str = "") -> Petition:
     """Put the issue on the supervision list (督事); the supervision app takes it from here."""
     petition = _staff_petition(actor, petition_id)
     _move(actor, petition, State.ESCALATED, "petition_escalate", note)
+    return petition
+
+
+def _follows_matter(petition: Petition) -> None:
+    """An issue linked to a supervision matter moves only with its matter."""
+    if petition.state == State.ESCALATED and hasattr(petition, "matter_link"):
+        raise DomainError(
+            _("This issue follows its supervision matter; act on the matter instead.")
+        )
+
+
+def petition_put_on_matter(*, actor, petition_id: int, note: str = "") -> Petition:
+    """Bring an issue onto the supervision list for a matter being made from it: accept it if
+    it waits for screening, escalate it if accepted. Called by ``supervision.workflow``
+    inside its transaction; the office's right over the issue is checked here."""
+    petition = _staff_petition(actor, petition_id)
+    if hasattr(petition, "matter_link"):
+        raise DomainError(
+            _("Issue %(code)s is already linked to a supervision matter.")
+            % {"code": petition.tracking_code},
+            field="petitions",
+        )
+    if petition.state == State.SUBMITTED:
+        _move(actor, petition, State.ACCEPTED, "petition_accept", note)
+    if petition.state == State.ACCEPTED:
+        _move(actor, petition, State.ESCALATED, "petition_escalate", note)
+    if petition.state != State.ESCALATED:
+        raise DomainError(
+            _("Issue %(code)s is “%(state)s” and cannot be put on the supervision list.")
+            % {"code": petition.tracking_code, "state": petition.get_state_display()},
+            field="petitions",
+        )
+    return petition
+
+
+SETTLEMENTS = ("resolved", "returned", "explained")
+
+
+def petition_settle_by_matter(*, actor, petition_id: int, matter_id: int, outcome: str,
+                              text: str) -> Petition:  # fmt: skip
+    """Move an issue out of supervision with its matter: ``resolved`` (the group was
+    satisfied: the result is the reply and the issue closes), ``returned`` (ordinary
+    handling: back to screening) or ``explained`` (the explanation is the answer and the
+    citizen rates it). Called only by ``supervision.workflow``, which has checked the
+    actor's right over the matter; the link to that matter is checked here."""
+    if outcome not in SETTLEMENTS:
+        raise DomainError(_("Unknown outcome."), field="outcome")
+    petition = Petition.objects.select_for_update().get(pk=petition_id)
+    if not hasattr(petition, "matter_link") or petition.matter_link.matter_id != matter_id:
+        raise DomainError(_("The issue is not linked to this matter."))
+    if petition.state != State.ESCALATED:
+        return petition  # already out of supervision (e.g. closed by the office before)
+    data = {"matter": matter_id}
+    if outcome == "returned":
+        _move(actor, petition, State.ACCEPTED, "petition_return", text, **data)
+        return petition
+    kind = (
+        PetitionReply.Kind.SUPERVISION
+        if outcome == "resolved"
+        else PetitionReply.Kind.DIRECT_ANSWER
+    )
+    PetitionReply.objects.create(
+        region=petition.region, petition=petition, round=petition.round, kind=kind, text=text,
+        author=actor,
+    )  # fmt: skip
+    if outcome == "resolved":
+        _move(actor, petition, State.RESOLVED, "petition_close", text, **data)
+        _mark_matter_solved(petition)
+        _notify(petition, "closed")
+    else:
+        _move(actor, petition, State.REPLIED, "petition_answer", text, **data)
+        _notify(petition, "replied")
     return petition
 
 
@@ -265,10 +339,13 @@ def _ancestor_paths(path: str) -> list[str]:
 def units_for(petition: Petition):
     """Return the active handling units that may take the issue: those of its region and of
     every region above it (a county matter goes up to a county department)."""
+    return units_for_region(petition.region)
+
+
+def units_for_region(region: Region):
+    """Return the active handling units of ``region`` and of every region above it."""
     return (
-        Department.objects.filter(
-            region__path__in=_ancestor_paths(petition.region.path), is_active=True
-        )
+        Department.objects.filter(region__path__in=_ancestor_paths(region.path), is_active=True)
         .select_related("region")
         .order_by("-region__level", "name")
     )
@@ -392,6 +469,7 @@ def _mark_matter_solved(petition: Petition) -> None:
 def petition_close(*, actor, petition_id: int, resolved: bool, reason: str = "") -> Petition:
     """Close a replied or supervised issue: resolved, or without resolution with a reason."""
     petition = _staff_petition(actor, petition_id)
+    _follows_matter(petition)
     if resolved:
         _move(actor, petition, State.RESOLVED, "petition_close", reason)
         _mark_matter_solved(petition)

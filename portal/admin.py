@@ -1,10 +1,22 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from portal import access
 from portal.admin_base import ReadOnlyScopedAdmin, RegionTreeFilter, ScopedAdmin
-from portal.models import Department, Event, Region, RegionUserObjectPermission, User
+from portal.models import (
+    CalendarDay,
+    CalendarYear,
+    Department,
+    Event,
+    Notification,
+    Region,
+    RegionUserObjectPermission,
+    Reminder,
+    ReminderRule,
+    User,
+)
 
 admin.site.site_header = _("Deputy work portal · administration")
 admin.site.site_title = _("Deputy work portal")
@@ -141,3 +153,160 @@ class RegionGrantAdmin(admin.ModelAdmin):
         for grant in queryset.select_related("user", "permission", "content_object"):
             self._audit(request, grant, "region_grant_delete")
         return super().log_deletions(request, queryset)
+
+
+# --- notifications, reminders, calendar -----------------------------------------------------
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """A record of what happened: staff look, nobody changes or deletes it here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_module_permission(self, request):
+        return access.can_use_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_use_admin(request.user)
+
+    def get_actions(self, request):
+        return {}
+
+
+@admin.register(Notification)
+class NotificationAdmin(_ReadOnly):
+    """What was sent to whom and when. Staff see the messages of the people in their scope;
+    text messages to citizens (no account) only superusers, with the phone masked."""
+
+    list_display = [
+        "created_at", "addressee", "kind", "subject", "read_at", "delivered_at", "emailed_at",
+        "texted_at", "attempts",
+    ]  # fmt: skip
+    list_filter = ["kind", ("delivered_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["recipient"]
+    search_fields = ["=recipient__username", "=target_id"]
+    fields = [
+        "addressee", "kind", "subject", "body", "url", "target_type", "target_id", "created_at",
+        "read_at", "delivered_at", "emailed_at", "texted_at", "in_digest", "attempts",
+        "last_error",
+    ]  # fmt: skip
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        people = access.visible(request.user, User.objects.all()).values("pk")
+        return rows.filter(recipient__in=people)
+
+    @admin.display(description=_("to"))
+    def addressee(self, obj: Notification) -> str:
+        return str(obj.recipient) if obj.recipient_id else access.mask_phone(obj.phone)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(_ReadOnly):
+    """Every reminder the sweeps found: for which object, threshold and deadline, when sent
+    and to how many people (their messages are under notifications)."""
+
+    list_display = [
+        "kind", "target_id", "threshold", "due_on", "created_at", "sent_at", "recipient_count",
+        "skipped",
+    ]  # fmt: skip
+    list_filter = ["kind", "skipped", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["=target_id"]
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+    show_full_result_count = False
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
+class ReminderRuleForm(forms.ModelForm):
+    class Meta:
+        model = ReminderRule
+        fields = ["kind", "thresholds", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.reminders import discover
+
+        sweeps = discover()
+        self.fields["kind"] = forms.ChoiceField(
+            label=_("reminder kind"),
+            choices=[
+                (kind, f"{sweep.label} ({', '.join(map(str, sweep.thresholds))})")
+                for kind, sweep in sorted(sweeps.items())
+            ],
+        )
+
+    def clean_thresholds(self):
+        from portal.reminders import parse_thresholds
+
+        try:
+            values = parse_thresholds(self.cleaned_data["thresholds"])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter whole numbers of days separated by commas, e.g. 30,15,7,1.")
+            ) from None
+        return ",".join(str(v) for v in sorted(set(values), reverse=True))
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(admin.ModelAdmin):
+    """Thresholds of the reminder sweeps, changed by staff with the Django permission."""
+
+    form = ReminderRuleForm
+    list_display = ["kind", "thresholds", "is_active", "updated_at"]
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "is_working", "name"]
+
+    def clean(self):
+        cleaned = super().clean()
+        date, working = cleaned.get("date"), cleaned.get("is_working")
+        if date is not None and working is not None and working == (date.weekday() < 5):
+            raise forms.ValidationError(
+                _(
+                    "Only enter days that break the weekday rule: a holiday on a weekday or a "
+                    "make-up workday on a weekend."
+                )
+            )
+        return cleaned
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Holidays and make-up workdays: staff enter a new year from the State Council's notice
+    (or ``manage.py import_calendar``), then mark the year as known under calendar years."""
+
+    form = CalendarDayForm
+    list_display = ["date", "weekday", "is_working", "name"]
+    list_filter = ["is_working"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj: CalendarDay) -> str:
+        return obj.date.strftime("%a")
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """A year listed here is known: its dates are no longer flagged for review."""
+
+    list_display = ["year", "source"]

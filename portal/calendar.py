@@ -122,3 +122,117 @@ def add_working_days(start: datetime.date, days: int) -> tuple[datetime.date, bo
         if status.is_working:
             counted += 1
     return date, known
+
+
+# --- importing a year from the State Council's notice ---------------------------------------
+
+HOLIDAY_WORDS = {"holiday", "off", "休", "假", "放假", "节假日"}
+WORKDAY_WORDS = {"workday", "work", "班", "上班", "调休上班", "工作日"}
+
+
+class CalendarImportError(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def _parse_date(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text.strip().replace("/", "-"))
+
+
+def parse_year_file(data: bytes, year: int) -> dict[datetime.date, tuple[bool, str]]:
+    """Parse a simple text file of one year's holidays and make-up workdays::
+
+        # 2027 国务院办公厅通知
+        2027-01-01,holiday,元旦
+        2027-02-06..2027-02-12,holiday,春节     (a range, both ends included)
+        2027-02-20,workday,春节调休上班
+
+    Kind words: holiday/休/放假 or workday/班/上班. Blank lines and ``#`` comments are
+    skipped. Return {date: (is_working, name)} with only the days that break the weekday
+    rule; raise ``CalendarImportError`` with every bad line."""
+    from django.utils.translation import gettext as _
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CalendarImportError([_("The file is not UTF-8 text.")]) from None
+    days: dict[datetime.date, tuple[bool, str]] = {}
+    seen: dict[datetime.date, int] = {}
+    errors: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = [part.strip() for part in line.replace("，", ",").split(",")]
+        if len(parts) not in (2, 3):
+            errors.append(_("Line %(line)d: expected date, kind and name.") % {"line": number})
+            continue
+        span, kind, name = parts[0], parts[1].lower(), (parts[2] if len(parts) == 3 else "")
+        try:
+            first, _sep, last = span.partition("..")
+            start = _parse_date(first)
+            end = _parse_date(last) if last else start
+        except ValueError:
+            errors.append(
+                _("Line %(line)d: “%(date)s” is not a date like 2027-01-01.")
+                % {"line": number, "date": span}
+            )
+            continue
+        if kind not in HOLIDAY_WORDS | WORKDAY_WORDS:
+            errors.append(
+                _("Line %(line)d: the kind must be holiday or workday, not “%(kind)s”.")
+                % {"line": number, "kind": parts[1]}
+            )
+            continue
+        if start.year != year or end.year != year or end < start or (end - start).days > 31:
+            errors.append(
+                _("Line %(line)d: the dates must lie in %(year)d, at most a month apart.")
+                % {"line": number, "year": year}
+            )
+            continue
+        if len(name) > 50:
+            errors.append(_("Line %(line)d: the name is longer than 50 characters.")
+                          % {"line": number})  # fmt: skip
+            continue
+        working = kind in WORKDAY_WORDS
+        date = start
+        while date <= end:
+            if date in seen:
+                errors.append(
+                    _("Line %(line)d: %(date)s already appears on line %(other)d.")
+                    % {"line": number, "date": date.isoformat(), "other": seen[date]}
+                )
+                break
+            seen[date] = number
+            if working != (date.weekday() < 5):  # only days that break the weekday rule
+                days[date] = (working, name)
+            date += datetime.timedelta(days=1)
+    if not errors and not seen:
+        errors.append(_("The file holds no days."))
+    if errors:
+        raise CalendarImportError(errors)
+    return days
+
+
+@transaction.atomic
+def import_year(year: int, days: dict[datetime.date, tuple[bool, str]], *, source: str,
+                actor=None) -> CalendarYear:  # fmt: skip
+    """Replace the holidays and make-up workdays of ``year`` and mark the year known (its
+    dates are no longer flagged for review); write an audit event."""
+    from portal import events
+
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    removed, _detail = CalendarDay.objects.filter(date__gte=start, date__lte=end).delete()
+    CalendarDay.objects.bulk_create(
+        CalendarDay(date=date, is_working=working, name=name)
+        for date, (working, name) in sorted(days.items())
+    )
+    calendar_year, _created = CalendarYear.objects.update_or_create(
+        year=year, defaults={"source": source[:100]}
+    )
+    events.record(
+        actor=actor, target=calendar_year, action="calendar_import",
+        data={"days": len(days), "replaced": removed, "source": source[:100]},
+    )  # fmt: skip
+    return calendar_year

@@ -1,7 +1,14 @@
-"""Fixed-window rate limits kept in the cache (Redis in production)."""
+"""Fixed-window rate limits kept in the cache (Redis in production).
+
+On Redis a hit is one round trip: ``SET key 0 EX window NX`` and ``INCR key`` in one
+MULTI/EXEC, so the window starts with the first attempt and the count can never be left
+without an expiry. Other cache backends (the file cache of development, the local-memory
+cache of the tests) use ``add`` and ``incr``.
+"""
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 
 def client_ip(request) -> str:
@@ -13,18 +20,57 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def redis_cache():
+    """Return ``(backend, client)`` of the default cache when it is Redis, else None.
+
+    The client is kept on the backend (one per thread): Django's Redis cache builds a new
+    client object, with its table of ~170 reply callbacks, for every single command.
+    """
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    client = getattr(backend, "_portal_client", None)
+    if client is None:
+        library = backend._cache
+        client = library._client(connection_pool=library._get_connection_pool(write=True))
+        backend._portal_client = client
+    return backend, client
+
+
+def claim(cache_key: str, value, timeout: int) -> bool:
+    """Store ``value`` under ``cache_key`` unless something is there: ``cache.add``, in one
+    round trip on Redis without building a client."""
+    found = redis_cache()
+    if found is None:
+        return cache.add(cache_key, value, timeout=timeout)
+    backend, client = found
+    key = backend.make_and_validate_key(cache_key)
+    return bool(client.set(key, backend._cache._serializer.dumps(value), ex=timeout, nx=True))
+
+
+def _count(cache_key: str, window: int) -> int:
+    """Count one attempt in ``cache_key``'s window and return the attempts so far."""
+    found = redis_cache()
+    if found is not None:
+        backend, client = found
+        key = backend.make_and_validate_key(cache_key)
+        pipeline = client.pipeline(transaction=True)
+        pipeline.set(key, 0, ex=window, nx=True)
+        pipeline.incr(key)
+        return pipeline.execute()[-1]
+    if cache.add(cache_key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=window)
+        return 1
+
+
 def hit(scope: str, key: str) -> bool:
     """Count one attempt; return False when the limit of ``scope`` is exceeded."""
     limit, window = settings.RATE_LIMITS[scope]
-    cache_key = f"ratelimit:{scope}:{key}"
-    if cache.add(cache_key, 1, timeout=window):
-        return True
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window)
-        return True
-    return count <= limit
+    return _count(f"ratelimit:{scope}:{key}", window) <= limit
 
 
 def reset(scope: str, key: str) -> None:

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "portal.inbox.unread",
             ],
         },
     },
@@ -93,7 +95,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # BEGIN IMMEDIATE: a transaction takes the write lock at its start and waits for it
+    # (timeout), instead of failing with "database is locked" when it upgrades a read lock
+    # while the Celery worker writes too.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -174,8 +179,50 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
-# Periodic sweeps; each later workflow adds its own entry (see portal/celery.py).
-CELERY_BEAT_SCHEDULE: dict = {}
+# One deployment's queue; workers on more machines listen to it (`celery -A portal worker`).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# Periodic sweeps (beat runs as a single instance). Deadlines are read from the database by
+# `portal.run_sweeps` (every app's `reminders.py`), never scheduled as one ETA task each.
+REMINDER_SWEEP_MINUTES = int(os.environ.get("REMINDER_SWEEP_MINUTES", "15"))
+REMINDER_BATCH_SIZE = int(os.environ.get("REMINDER_BATCH_SIZE", "200"))
+CELERY_BEAT_SCHEDULE: dict = {
+    "reminder-sweeps": {
+        "task": "portal.run_sweeps",
+        "schedule": REMINDER_SWEEP_MINUTES * 60.0,
+        "options": {"expires": REMINDER_SWEEP_MINUTES * 60.0},
+    },
+    # Notifications whose after-commit delivery task never reached the broker.
+    "deliver-pending-notifications": {
+        "task": "portal.deliver_pending",
+        "schedule": float(os.environ.get("NOTIFICATION_SWEEP_SECONDS", "120")),
+        "options": {"expires": 110.0},
+    },
+    "daily-digest": {
+        "task": "portal.send_digests",
+        "schedule": crontab(hour=int(os.environ.get("DIGEST_HOUR", "8")), minute=0),
+    },
+}
+
+# Notifications: email through Django's mail backends, SMS through portal.sms's adapter.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # filebased backend
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "portal.sms.ConsoleBackend")
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "10"))
+# Links in emails: the portal's public address, e.g. https://rd.example.gov.cn
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -202,6 +249,37 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several processes have a "state", "kind", "channel", "outcome" or "stage": name each
+    # choice set after its model so that the schema's enums do not collide.
+    "ENUM_NAME_OVERRIDES": {
+        "DepartmentKindEnum": "portal.models.Department.Kind",
+        "UserKindEnum": "portal.models.User.Kind",
+        "StationKindEnum": "stations.models.Station.Kind",
+        "ReceptionMatterOutcomeEnum": "stations.models.ReceptionMatter.Outcome",
+        "HouseholdKindEnum": "stations.models.Household.Kind",
+        "ActivityKindEnum": "stations.models.Activity.Kind",
+        "PetitionChannelEnum": "petitions.models.Channel",
+        "PetitionStateEnum": "petitions.models.Petition.State",
+        "PetitionReplyKindEnum": "petitions.models.PetitionReply.Kind",
+        "MatterStateEnum": "supervision.models.Matter.State",
+        "WorkLogKindEnum": "supervision.models.WorkLog.Kind",
+        "SuggestionStateEnum": "supervision.suggestions.models.Suggestion.State",
+        "ReviewStageEnum": "supervision.suggestions.models.Review.Stage",
+        "DeadlineExtensionStateEnum": "supervision.suggestions.models.DeadlineExtension.State",
+        "ContactLogStageEnum": "supervision.suggestions.models.ContactLog.Stage",
+        "SupervisionRecordKindEnum": "supervision.suggestions.models.SupervisionRecord.Kind",
+        "CycleStageEnum": "voting.models.Cycle.Stage",
+        "ProposalStateEnum": "voting.models.Proposal.State",
+        "CandidateOutcomeEnum": "voting.models.Candidate.Outcome",
+        "VoteStateEnum": "voting.models.Vote.State",
+        "BallotChannelEnum": "voting.models.VoterRecord.Channel",
+        "PaperEntryStateEnum": "voting.models.PaperEntry.State",
+        "PetitionCategoryEnum": "petitions.models.Category",
+        "SuggestionCategoryEnum": "supervision.suggestions.models.Category",
+        "MatterSourceEnum": "supervision.models.Matter.Source",
+        "ProposalSourceEnum": "voting.models.Proposal.Source",
+        "SatisfactionEnum": "supervision.suggestions.models.Satisfaction",
+    },
 }
 
 GUARDIAN_RAISE_403 = False

@@ -7,3 +7,35 @@ from celery import shared_task
 def ping(token: str = "") -> str:
     """Answer ``pong:<token>``; used by health checks and tests to prove a worker runs."""
     return f"pong:{token}"
+
+
+@shared_task(name="portal.deliver_notifications", acks_late=True)
+def deliver_notifications(ids: list[int]) -> int:
+    """Deliver the notifications ``ids`` (scheduled after the commit that created them)."""
+    from portal.notifications import deliver
+
+    return deliver(ids)
+
+
+@shared_task(name="portal.deliver_pending", acks_late=True)
+def deliver_pending(limit: int = 2000) -> int:
+    """The delivery sweep: send what no after-commit task delivered (the broker was down)."""
+    from portal.notifications import deliver
+
+    return deliver(limit=limit)
+
+
+@shared_task(name="portal.send_digests", acks_late=True)
+def send_digests() -> int:
+    """Send the daily digest emails."""
+    from portal.notifications import send_digests as run
+
+    return run()
+
+
+@shared_task(name="portal.run_sweeps", acks_late=True)
+def run_sweeps(kinds: list[str] | None = None) -> dict:
+    """Run the registered reminder sweeps (all, or ``kinds``); return counts per kind."""
+    from portal.reminders import run_all
+
+    return run_all(kinds)

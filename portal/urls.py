@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from petitions import api as petitions_api
-from portal import api, views
+from portal import api, inbox, views
 from stations import api as stations_api
 from supervision import api as supervision_api
 from supervision.suggestions import api as suggestions_api
@@ -37,6 +37,10 @@ api_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("desk/", views.desk, name="desk"),
+    path("desk/inbox/", inbox.inbox, name="inbox"),
+    path("desk/inbox/<int:pk>/", inbox.inbox_open, name="inbox_open"),
+    path("desk/inbox/read-all/", inbox.inbox_read_all, name="inbox_read_all"),
+    path("desk/inbox/settings/", inbox.inbox_preferences, name="inbox_preferences"),
     path("desk/", include("stations.desk_urls")),
     path("desk/", include("petitions.desk_urls")),
     path("desk/", include("supervision.desk_urls")),

@@ -4,4 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class SupervisionConfig(AppConfig):
     name = "supervision"
-    verbose_name = _("Supervision and suggestions")
+    verbose_name = _("Supervision of matters")
+
+    def ready(self):
+        from supervision import access_rules  # noqa: F401  (registers the scope rules)

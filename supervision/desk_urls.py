@@ -1,3 +1,14 @@
+from django.urls import path
+
+from supervision import desk
+
 app_name = "supervision_desk"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("matters/", desk.matter_list, name="matter_list"),
+    path("matters/new/", desk.matter_new, name="matter_new"),
+    path("matters/statistics/", desk.matter_statistics, name="statistics"),
+    path("matters/photos/<int:log_pk>/", desk.log_photo, name="log_photo"),
+    path("matters/<int:pk>/", desk.matter_detail, name="matter_detail"),
+    path("matters/<int:pk>/<slug:action>/", desk.matter_action, name="matter_action"),
+]

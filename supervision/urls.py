@@ -1,3 +1,10 @@
+from django.urls import path
+
+from supervision import public
+
 app_name = "supervision"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.results, name="results"),
+    path("<int:pk>/", public.result, name="result"),
+]

@@ -9,3 +9,6 @@ class SuggestionsConfig(AppConfig):
     name = "supervision.suggestions"
     label = "suggestions"
     verbose_name = _("Deputies' suggestions")
+
+    def ready(self) -> None:
+        from supervision.suggestions import access_rules  # noqa: F401  (registers scope rules)

@@ -1,0 +1,415 @@
+"""Signed-in pages of supervision matters: the office's list and statistics, a new matter
+made from citizen issues, and one matter with the actions that fit its state and the user —
+the office (study, group, department and deadline, publication), the group's members (work
+log, evaluation, from a phone) and the responsible department (progress, completion).
+
+Every read goes through ``supervision.queries``; every change is a ``supervision.workflow``
+function. A refused change re-renders the page with the error (400); an action the user may
+not take is 403; a matter outside the user's scope is 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from petitions.models import Petition
+from portal import access, events
+from portal.errors import DomainError
+from portal.models import Region
+from portal.pagination import EstimatedCountPaginator
+from supervision import forms as f
+from supervision import queries, workflow
+from supervision.models import GroupMember, Matter, WorkLog
+
+State = Matter.State
+PAGE_SIZE = 20
+HISTORY_LIMIT = 200
+OFFICE, MEMBER, UNIT = "office", "member", "unit"
+
+
+def _link(user, matter: Matter, data: dict) -> None:
+    ids = list(
+        access.visible(user, Petition.objects.filter(tracking_code__in=data["codes"])).values_list(
+            "pk", flat=True
+        )
+    )
+    if len(ids) != len(set(data["codes"])):
+        raise DomainError(_("Some tracking codes were not found."), field="codes")
+    workflow.matter_link_issues(actor=user, matter_id=matter.pk, petition_ids=ids)
+
+
+def _group(user, matter: Matter, data: dict) -> None:
+    members = [(data["leader"].pk, GroupMember.Role.LEADER, "")]
+    members += [(m.pk, GroupMember.Role.MEMBER, "") for m in data["members"]]
+    workflow.matter_form_group(
+        actor=user, matter_id=matter.pk, duties=data["duties"], members=members
+    )
+
+
+def _with_photo(data: dict):
+    return data.get("photo") or None
+
+
+@dataclass(frozen=True)
+class Action:
+    title: str
+    done: str
+    form: type[forms.Form]
+    run: Callable[..., object]
+    who: frozenset
+    applies: Callable[[Matter], bool]
+
+
+def _a(title, done, form, run, who, applies) -> Action:
+    return Action(gettext_lazy(title), gettext_lazy(done), form, run, frozenset(who), applies)
+
+
+ACTIONS: dict[str, Action] = {
+    "study": _a(
+        "Record the study and classify", "The study has been recorded.", f.StudyForm,
+        lambda u, m, d: workflow.matter_study(
+            actor=u, matter_id=m.pk, studied_on=d["studied_on"], decision=d["decision"],
+            classification=d["classification"], explanation=d["explanation"]),
+        {OFFICE}, lambda m: m.state == State.LISTED,
+    ),
+    "link": _a(
+        "Add citizen issues", "The issues have been linked to the matter.", f.LinkForm, _link,
+        {OFFICE}, lambda m: not m.is_closed,
+    ),
+    "group": _a(
+        "Form the supervision group", "The group has been formed.", f.GroupForm, _group,
+        {OFFICE}, lambda m: m.state == State.ORGANIZING and not hasattr(m, "group"),
+    ),
+    "add_member": _a(
+        "Add a member", "The member has joined the group.", f.MemberForm,
+        lambda u, m, d: workflow.matter_add_member(
+            actor=u, matter_id=m.pk, user_id=d["user"].pk, role=d["role"], duties=d["duties"]),
+        {OFFICE}, lambda m: not m.is_closed and hasattr(m, "group"),
+    ),
+    "remove_member": _a(
+        "A member leaves the group", "The member has left the group.", f.RemoveMemberForm,
+        lambda u, m, d: workflow.matter_remove_member(
+            actor=u, matter_id=m.pk, member_id=d["member"].pk, reason=d["reason"]),
+        {OFFICE}, lambda m: not m.is_closed and hasattr(m, "group"),
+    ),
+    "start": _a(
+        "Hand to the department with a deadline", "Time-limited handling has begun.",
+        f.StartForm,
+        lambda u, m, d: workflow.matter_start(
+            actor=u, matter_id=m.pk, department_id=d["department"].pk, due_on=d["due_on"]),
+        {OFFICE}, lambda m: m.state == State.ORGANIZING,
+    ),
+    "log": _a(
+        "Log the group's work", "The work has been logged.", f.LogForm,
+        lambda u, m, d: workflow.matter_log(
+            actor=u, matter_id=m.pk, kind=d["kind"], happened_on=d["happened_on"],
+            text=d["text"], photo=_with_photo(d)),
+        {MEMBER}, lambda m: m.state in (State.ORGANIZING, State.HANDLING, State.EVALUATING),
+    ),
+    "progress": _a(
+        "Report progress", "The progress has been reported.", f.ProgressForm,
+        lambda u, m, d: workflow.matter_log(
+            actor=u, matter_id=m.pk, kind=WorkLog.Kind.PROGRESS, happened_on=d["happened_on"],
+            text=d["text"], photo=_with_photo(d)),
+        {UNIT}, lambda m: m.state == State.HANDLING,
+    ),
+    "report": _a(
+        "Report the work done", "The completion has been reported to the group.", f.ReportForm,
+        lambda u, m, d: workflow.matter_report_completion(
+            actor=u, matter_id=m.pk, report=d["report"]),
+        {UNIT}, lambda m: m.state == State.HANDLING,
+    ),
+    "evaluate": _a(
+        "Evaluate this round", "The evaluation has been recorded.", f.EvaluateForm,
+        lambda u, m, d: workflow.matter_evaluate(
+            actor=u, matter_id=m.pk, round_number=m.round, verdict=d["verdict"],
+            checked_on=d["checked_on"], findings=d["findings"], result=d["result"],
+            rectification=d["rectification"], new_due_on=d["new_due_on"]),
+        {MEMBER}, lambda m: m.state == State.EVALUATING,
+    ),
+    "publish": _a(
+        "Publish the outcome", "The outcome has been published.", f.PublishForm,
+        lambda u, m, d: workflow.matter_publish(
+            actor=u, matter_id=m.pk, title=d["title"], summary=d["summary"]),
+        {OFFICE}, lambda m: m.state == State.CLOSED,
+    ),
+}  # fmt: skip
+
+
+def _roles(user, matter: Matter) -> set[str]:
+    roles = set()
+    if queries.is_office_of(user, matter):
+        roles.add(OFFICE)
+    if queries.is_member(user, matter):
+        roles.add(MEMBER)
+    if queries.is_unit(user, matter):
+        roles.add(UNIT)
+    return roles
+
+
+def _allowed(action: Action, roles: set[str]) -> bool:
+    # The office may record on behalf of the group and the department.
+    return bool(roles & action.who) or OFFICE in roles and action.who & {MEMBER, UNIT}
+
+
+def _form(name: str, matter: Matter, data=None, files=None, initial=None) -> forms.Form:
+    kwargs = {"auto_id": f"id_{name}_%s", "initial": initial}
+    if name in ("group", "add_member"):
+        kwargs["candidates"] = queries.member_candidates(matter)
+    if name == "remove_member":
+        kwargs["members"] = GroupMember.objects.filter(
+            group__matter=matter, left_at__isnull=True
+        ).select_related("user")
+    if name == "start":
+        kwargs["units"] = workflow.units_for(matter.region)
+    if name in ("log", "progress"):
+        return ACTIONS[name].form(data, files, **kwargs)
+    return ACTIONS[name].form(data, **kwargs)
+
+
+def _initial(name: str, matter: Matter) -> dict | None:
+    today = timezone.localdate()
+    if name in ("study", "log", "progress"):
+        return {"studied_on": today, "happened_on": today}
+    if name == "evaluate":
+        return {"checked_on": today}
+    if name == "publish":
+        return {"title": matter.published_title or matter.title,
+                "summary": matter.published_summary or matter.result}  # fmt: skip
+    return None
+
+
+def _apply_domain_error(form: forms.Form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@login_required
+def matter_list(request):
+    """The office's matters in its jurisdiction; a deputy's own groups; a unit's matters."""
+    user = request.user
+    matters = queries.matters_for(user)
+    state = request.GET.get("state", "")
+    if state in State.values:
+        matters = matters.filter(state=state)
+    if request.GET.get("mine") == "1":
+        matters = matters.filter(pk__in=queries.my_matters(user).values("pk"))
+    if request.GET.get("overdue") == "on":
+        matters = matters.filter(queries.overdue_q())
+    page = EstimatedCountPaginator(matters, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for matter in page:
+        matter.light = queries.deadline_light(matter, today)
+    return render(
+        request, "supervision/desk_list.html",
+        {"page": page, "states": State.choices, "state": state, "may_create": _may_create(user),
+         "mine": request.GET.get("mine") == "1"},
+    )  # fmt: skip
+
+
+def _may_create(user) -> bool:
+    return access.is_office(user, access.MANAGE)
+
+
+def _creatable_regions(user):
+    return access.visible(
+        user, Region.objects.filter(level__lte=Region.Level.TOWNSHIP), access.MANAGE
+    ).order_by("path")
+
+
+@login_required
+def matter_new(request):
+    """Put a matter on the list: typed in, or made from the issues chosen on the issue pages
+    or a topic of concentrated issues (``?petitions=1,2,3``)."""
+    user = request.user
+    if not _may_create(user):
+        raise PermissionDenied(_("Only congress office staff put matters on the list."))
+    regions = _creatable_regions(user)
+    initial = {"petitions": request.GET.get("petitions", "")[:6000],
+               "region": user.region_id}  # fmt: skip
+    form = f.MatterForm(request.POST or None, regions=regions, initial=initial)
+    chosen = []
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            matter = workflow.matter_create(
+                actor=user, region_id=data["region"].pk, title=data["title"],
+                description=data["description"], petition_ids=data["petitions"],
+                source=Matter.Source.TOPIC if request.POST.get("topic") == "1" and data["petitions"]
+                else None,
+            )  # fmt: skip
+        except DomainError as exc:
+            _apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("The matter is on the list."))
+            return redirect("supervision_desk:matter_detail", pk=matter.pk)
+    raw = form.data.get("petitions") if form.is_bound else initial["petitions"]
+    ids = [int(p) for p in (raw or "").split(",") if p.isascii() and p.isdecimal()][:500]
+    if ids:
+        chosen = list(
+            access.visible(user, Petition.objects.filter(pk__in=ids)).only(
+                "pk", "tracking_code", "title", "state"
+            )
+        )
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "supervision/desk_new.html",
+        {"form": form, "chosen": chosen, "topic": request.GET.get("topic") or request.POST.get("topic")},
+        status=status,
+    )  # fmt: skip
+
+
+def _history(matter: Matter) -> list:
+    labels = {
+        "matter_create": _("Put on the matter list"),
+        "matter_link": _("Citizen issues added"),
+        "matter_study": _("Studied and classified"),
+        "matter_form_group": _("Supervision group formed"),
+        "matter_member_join": _("A member joined the group"),
+        "matter_member_leave": _("A member left the group"),
+        "matter_start": _("Handed to the department with a deadline"),
+        "matter_log": _("Work logged"),
+        "matter_report": _("Completion reported"),
+        "matter_rectify": _("Not satisfied: rectification and a new round"),
+        "matter_close": _("Satisfied: closed as solved"),
+        "matter_publish": _("Outcome published"),
+    }
+    states = dict(State.choices)
+    rows = list(events.history(matter)[:HISTORY_LIMIT])
+    for event in rows:
+        event.label = labels.get(event.action, event.action)
+        event.from_label = states.get(event.from_state, event.from_state)
+        event.to_label = states.get(event.to_state, event.to_state)
+    return rows
+
+
+def _render_detail(request, matter: Matter, bound: dict | None = None, status: int = 200):
+    user = request.user
+    roles = _roles(user, matter)
+    bound = bound or {}
+    names = [n for n, a in ACTIONS.items() if _allowed(a, roles) and a.applies(matter)]
+    names += [name for name in bound if name not in names]
+    action_forms = [
+        {"name": name, "title": ACTIONS[name].title, "open": name in bound,
+         "form": bound.get(name) or _form(name, matter, initial=_initial(name, matter)),
+         "multipart": name in ("log", "progress")}
+        for name in names
+    ]  # fmt: skip
+    group = getattr(matter, "group", None)
+    links = list(
+        matter.links.select_related("petition").order_by("pk").only(
+            "pk", "petition__id", "petition__tracking_code", "petition__title",
+            "petition__state", "petition__region_id",
+        )[:200]
+    )  # fmt: skip
+    context = {
+        "matter": matter,
+        "roles": roles,
+        "light": queries.deadline_light(matter),
+        "group": group,
+        "members": list(group.members.select_related("user", "representative")) if group else [],
+        "rounds": list(queries.evaluated_rounds(matter).select_related("evaluation")),
+        "logs": list(matter.logs.select_related("author")[:200]),
+        "links": links,
+        "link_count": matter.links.count(),
+        "may_open_issues": OFFICE in roles,
+        "history": _history(matter),
+        "action_forms": action_forms,
+        "failed": bool(bound),
+    }
+    return render(request, "supervision/desk_detail.html", context, status=status)
+
+
+@login_required
+def matter_detail(request, pk):
+    return _render_detail(request, queries.matter_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def matter_action(request, pk, action):
+    """Run one action of the matter page through its workflow function."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404(_("No such action."))
+    user = request.user
+    matter = queries.matter_for(user, pk)
+    if not _allowed(spec, _roles(user, matter)):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    form = _form(action, matter, data=request.POST, files=request.FILES)
+    if form.is_valid():
+        try:
+            spec.run(user, matter, form.cleaned_data)
+        except DomainError as exc:
+            _apply_domain_error(form, exc)
+        else:
+            messages.success(request, spec.done)
+            if access.can(user, access.VIEW, matter):
+                return redirect("supervision_desk:matter_detail", pk=matter.pk)
+            return redirect("supervision_desk:matter_list")
+    matter = queries.matter_for(user, pk)  # re-read: nothing of the refused change stays
+    return _render_detail(request, matter, bound={action: form}, status=400)
+
+
+@login_required
+def log_photo(request, log_pk):
+    """Serve a work-log photo to those who see the matter, never from a public media URL."""
+    log = access.get_object_or_404(request.user, WorkLog.objects.exclude(photo=""), pk=log_pk)
+    try:
+        handle = log.photo.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404(_("No such object.")) from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _period(request) -> tuple[datetime.date, datetime.date, f.PeriodForm]:
+    today = timezone.localdate()
+    initial = {"start": today.replace(month=1, day=1), "end": today}
+    form = f.PeriodForm(request.GET or None, initial=initial)
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["start"], form.cleaned_data["end"], form
+    return initial["start"], initial["end"], form
+
+
+@login_required
+def matter_statistics(request):
+    """Matters per region subtree and period: opened, closed, rounds per matter, on-time
+    rate and the share closed at the first evaluation."""
+    user = request.user
+    if not access.is_office(user):
+        raise PermissionDenied(_("Only congress office staff see this page."))
+    start, end, form = _period(request)
+    if user.is_superuser:
+        roots = list(Region.objects.filter(parent__isnull=True).order_by("path")[:20])
+    else:
+        paths = access.region_paths(user, access.VIEW)
+        roots = list(Region.objects.filter(path__in=paths).order_by("path"))
+    rows = []
+    for root in roots[:20]:
+        rows.append((root, True))
+        rows += [(child, False) for child in root.children.order_by("path")[:200]]
+    stats = queries.matter_statistics([region for region, _top in rows], start, end)
+    tops = {region.pk for region, top in rows if top}
+    return render(
+        request, "supervision/desk_statistics.html",
+        {"form": form, "stats": stats, "tops": tops, "start": start, "end": end},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )  # fmt: skip

@@ -1,0 +1,174 @@
+"""Read side of supervision matters: scoped querysets, who takes part, deadline lights and
+the statistics per region subtree and period."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import operator
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from portal import access
+from portal.models import Region, User
+from supervision.models import Evaluation, GroupMember, Matter, Round
+
+State = Matter.State
+LIGHT_RED, LIGHT_YELLOW = "light-red", "light-yellow"
+YELLOW_DAYS = 3
+
+
+def matters_for(user, action: str = access.VIEW) -> QuerySet[Matter]:
+    return access.visible(user, Matter.objects.all(), action).select_related("region", "department")
+
+
+def matter_for(user, pk) -> Matter:
+    return access.get_object_or_404(user, matters_for(user), pk=pk)
+
+
+def is_member(user, matter: Matter) -> bool:
+    return GroupMember.objects.filter(
+        group__matter=matter, user_id=user.pk, left_at__isnull=True
+    ).exists()
+
+
+def is_unit(user, matter: Matter) -> bool:
+    return bool(user.department_id) and user.department_id == matter.department_id
+
+
+def is_office_of(user, matter: Matter) -> bool:
+    return access.can_by_region(user, access.MANAGE, matter)
+
+
+def my_matters(user) -> QuerySet[Matter]:
+    """The matters whose group the user is an active member of (a deputy's phone list)."""
+    mine = GroupMember.objects.filter(user_id=user.pk, left_at__isnull=True).values(
+        "group__matter_id"
+    )
+    return Matter.objects.filter(pk__in=mine).select_related("region", "department")
+
+
+def deadline_light(matter: Matter, today: datetime.date | None = None) -> str:
+    if matter.state != State.HANDLING or matter.due_on is None:
+        return ""
+    today = today or timezone.localdate()
+    if matter.due_on < today:
+        return LIGHT_RED
+    if (matter.due_on - today).days <= YELLOW_DAYS:
+        return LIGHT_YELLOW
+    return ""
+
+
+def overdue_q(today: datetime.date | None = None) -> Q:
+    return Q(state=State.HANDLING, due_on__lt=today or timezone.localdate())
+
+
+def member_candidates(matter: Matter) -> QuerySet[User]:
+    """Accounts that may join the group: office staff at home in the matter's region or above,
+    and deputies managed or elected in the region's area (the workflow checks again)."""
+    path = matter.region.path
+    parts = path.strip("/").split("/")
+    above = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    related = Q(path__startswith=path) | Q(path__in=above)
+    regions = Region.objects.filter(related).values("pk")
+    from stations.models import Mandate
+
+    elected = Mandate.objects.filter(region__in=regions).values("representative__user_id")
+    deputies = Q(representative__is_active=True) & (
+        Q(representative__region__in=regions) | Q(pk__in=elected)
+    )
+    staff = Q(kind=User.Kind.STAFF, region__path__in=above)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(deputies | staff)
+        .distinct()
+        .order_by("kind", "username")
+    )
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+
+@dataclass
+class MatterStats:
+    region: Region
+    opened: int
+    closed: int
+    closed_first_round: int
+    rounds_of_closed: int
+    rounds_due: int
+    rounds_on_time: int
+
+    @property
+    def rounds_per_matter(self) -> float | None:
+        return self.rounds_of_closed / self.closed if self.closed else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return 100 * self.rounds_on_time / self.rounds_due if self.rounds_due else None
+
+    @property
+    def first_evaluation_rate(self) -> float | None:
+        return 100 * self.closed_first_round / self.closed if self.closed else None
+
+
+def matter_statistics(
+    regions: list[Region], start: datetime.date, end: datetime.date
+) -> list[MatterStats]:
+    """Per region subtree: matters opened in the period, closed as solved in it, rounds per
+    closed matter, rounds completed on time (of the rounds completed in the period, or due in
+    it and still open past their deadline) and the share closed at the first evaluation.
+    Two queries, however many regions: the rows of the period are read once and counted per
+    subtree here."""
+    if not regions:
+        return []
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    until = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+    today = timezone.localdate()
+    within = functools.reduce(operator.or_, (Q(region__path__startswith=r.path) for r in regions))
+    matters = list(
+        Matter.objects.filter(within)
+        .filter(
+            Q(created_at__gte=since, created_at__lt=until)
+            | Q(state=State.CLOSED, closed_at__gte=since, closed_at__lt=until)
+        )
+        .annotate(rounds_total=Count("rounds"))
+        .values_list("region__path", "created_at", "state", "closed_at", "round", "rounds_total")
+    )
+    rounds = list(
+        Round.objects.filter(within)
+        .filter(
+            Q(completed_at__gte=since, completed_at__lt=until)
+            | Q(completed_at__isnull=True, due_on__gte=start, due_on__lte=end, due_on__lt=today)
+        )
+        .values_list("region__path", "completed_at", "due_on")
+    )
+    rows = []
+    for region in regions:
+        stats = MatterStats(region, 0, 0, 0, 0, 0, 0)
+        for path, created, state, closed, number, total in matters:
+            if not path.startswith(region.path):
+                continue
+            stats.opened += since <= created < until
+            if state == State.CLOSED and closed is not None and since <= closed < until:
+                stats.closed += 1
+                stats.closed_first_round += number == 1
+                stats.rounds_of_closed += total
+        for path, completed, due in rounds:
+            if path.startswith(region.path):
+                stats.rounds_due += 1
+                stats.rounds_on_time += (
+                    completed is not None and timezone.localdate(completed) <= due
+                )
+        rows.append(stats)
+    return rows
+
+
+def evaluated_rounds(matter: Matter) -> QuerySet[Round]:
+    has = Evaluation.objects.filter(round=OuterRef("pk"))
+    return matter.rounds.annotate(evaluated=Exists(has)).select_related("department")

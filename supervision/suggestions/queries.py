@@ -1,0 +1,370 @@
+"""Read-side queries of deputies' suggestions: scoped lists, deadline lights, the figures
+offices are judged on (办结率, 答复满意率, 落实满意率) and the yearly ledger.
+
+Every function starts from ``portal.access``. The figures are counted from fields the
+workflow keeps on the suggestion, so each table of figures is one aggregate query whatever
+the number of suggestions, and each formula is stated in ``FORMULAS`` and on the page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal import access
+from supervision.suggestions import conf
+from supervision.suggestions.models import (
+    SATISFIED_VALUES,
+    Cosigner,
+    Suggestion,
+    UnitAssignment,
+)
+
+State = Suggestion.State
+LIGHT_YELLOW = "light-yellow"
+LIGHT_RED = "light-red"
+
+FORMULAS = {
+    "completion": _("Completion rate (办结率) = suggestions replied by their deadline ÷ suggestions assigned"),
+    "reply": _("Reply satisfaction rate (答复满意率) = (satisfied + basically satisfied with the reply) ÷ suggestions rated"),
+    "implementation": _("Implementation satisfaction rate (落实满意率) = (satisfied + basically satisfied with the implementation) ÷ suggestions rated"),
+    "basis_final": _("Each suggestion counts once, with the rating of its latest handling round."),
+    "basis_first": _("Each suggestion counts once, with the rating of its first handling round."),
+}  # fmt: skip
+
+
+def suggestions_for(user, action: str = access.VIEW) -> QuerySet[Suggestion]:
+    """Return the suggestions ``user`` may take ``action`` on, newest first, with what a
+    list row shows already joined."""
+    queryset = Suggestion.objects.select_related("region", "session", "lead", "lead_unit")
+    return access.visible(user, queryset, action).order_by("-id")
+
+
+def suggestion_for(user, pk) -> Suggestion:
+    """Return the suggestion ``pk`` that ``user`` sees, or raise ``Http404``."""
+    queryset = Suggestion.objects.select_related(
+        "region", "origin_region", "session", "lead", "lead_unit", "committee"
+    )
+    return access.get_object_or_404(user, queryset, pk=pk)
+
+
+def overdue_q(today: datetime.date | None = None) -> Q:
+    """Select suggestions being handled past their reply deadline (the overdue filter)."""
+    return Q(state=State.HANDLING, due_on__lt=today or timezone.localdate())
+
+
+def near_q(today: datetime.date | None = None) -> Q:
+    today = today or timezone.localdate()
+    return Q(
+        state=State.HANDLING,
+        due_on__gte=today,
+        due_on__lte=today + datetime.timedelta(days=conf.get("NEAR_DAYS")),
+    )
+
+
+def deadline_light(suggestion: Suggestion, today: datetime.date | None = None) -> str:
+    """Return the CSS class of the deadline: red when overdue, yellow when near, else ''."""
+    if suggestion.state != State.HANDLING or suggestion.due_on is None:
+        return ""
+    left = (suggestion.due_on - (today or timezone.localdate())).days
+    if left < 0:
+        return LIGHT_RED
+    if left <= conf.get("NEAR_DAYS"):
+        return LIGHT_YELLOW
+    return ""
+
+
+def is_office(user) -> bool:
+    return access.is_office(user)
+
+
+def is_handler(user) -> bool:
+    return bool(getattr(user, "department_id", None)) and not access.is_office(user)
+
+
+def representative_of(user):
+    """Return the active deputy record of ``user``, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from stations.models import Representative
+
+    return Representative.objects.filter(user=user, is_active=True).first()
+
+
+def in_period(
+    queryset: QuerySet, year: int | None = None, start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> QuerySet:  # fmt: skip
+    """Limit to suggestions first submitted in ``year`` or between ``start`` and ``end``."""
+    if year:
+        queryset = queryset.filter(submitted_at__year=year)
+    if start:
+        queryset = queryset.filter(submitted_at__date__gte=start)
+    if end:
+        queryset = queryset.filter(submitted_at__date__lte=end)
+    return queryset
+
+
+# --- figures ---------------------------------------------------------------------------
+
+
+def percent(part: int, whole: int) -> str:
+    """Return ``part ÷ whole`` as a percentage with one decimal, rounded half up
+    ("97.7%"), or "—" when nothing was counted."""
+    if not whole:
+        return "—"
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"{value}%"
+
+
+@dataclass(frozen=True)
+class Figures:
+    assigned: int = 0
+    replied: int = 0
+    replied_in_time: int = 0
+    overdue: int = 0
+    rated: int = 0
+    reply_satisfied: int = 0
+    implementation_satisfied: int = 0
+
+    @property
+    def completion_rate(self) -> str:
+        return percent(self.replied_in_time, self.assigned)
+
+    @property
+    def reply_satisfaction_rate(self) -> str:
+        return percent(self.reply_satisfied, self.rated)
+
+    @property
+    def implementation_satisfaction_rate(self) -> str:
+        return percent(self.implementation_satisfied, self.rated)
+
+
+def _rating_fields() -> tuple[str, str]:
+    if conf.get("SATISFACTION_ROUND") == "first":
+        return "first_reply_rating", "first_implementation_rating"
+    return "reply_rating", "implementation_rating"
+
+
+def basis_text() -> str:
+    return FORMULAS["basis_first" if conf.get("SATISFACTION_ROUND") == "first" else "basis_final"]
+
+
+def _aggregates(today: datetime.date) -> dict:
+    reply_field, implementation_field = _rating_fields()
+    return {
+        "assigned": Count("pk", filter=Q(state__in=Suggestion.ASSIGNED_STATES)),
+        "replied": Count("pk", filter=Q(first_replied_on__isnull=False)),
+        "replied_in_time": Count("pk", filter=Q(replied_in_time=True)),
+        "overdue": Count("pk", filter=overdue_q(today)),
+        "rated": Count("pk", filter=~Q(**{reply_field: ""})),
+        "reply_satisfied": Count("pk", filter=Q(**{f"{reply_field}__in": SATISFIED_VALUES})),
+        "implementation_satisfied": Count(
+            "pk", filter=Q(**{f"{implementation_field}__in": SATISFIED_VALUES})
+        ),
+    }
+
+
+def figures(queryset: QuerySet, today: datetime.date | None = None) -> Figures:
+    """Return the figures of ``queryset`` (one query)."""
+    return Figures(**queryset.order_by().aggregate(**_aggregates(today or timezone.localdate())))
+
+
+GROUPINGS = {
+    "unit": ("lead_unit", "lead_unit__name", _("Lead handling unit")),
+    "region": ("region", "region__name", _("Congress")),
+    "session": ("session", "session__name", _("Session")),
+    "period": ("period", None, _("Filed")),
+}
+
+
+def figures_by(
+    queryset: QuerySet, grouping: str, today: datetime.date | None = None
+) -> list[tuple[str, Figures]]:
+    """Return (label, figures) per handling unit, region, session or period (one query)."""
+    key, name, _title = GROUPINGS[grouping]
+    columns = [key] + ([name] if name else [])
+    rows = (
+        queryset.order_by()
+        .values(*columns)
+        .annotate(**_aggregates(today or timezone.localdate()))
+        .order_by(*columns)
+    )
+    periods = dict(Suggestion.Period.choices)
+    result = []
+    for row in rows:
+        label = periods.get(row[key], row[key]) if name is None else row[name]
+        if label is None:
+            label = _("Between sessions") if grouping == "session" else _("Not assigned")
+        values = {field: row[field] for field in Figures.__dataclass_fields__}
+        result.append((str(label), Figures(**values)))
+    return result
+
+
+@dataclass(frozen=True)
+class InterimFigures:
+    """Suggestions collected between sessions (seed 002: 45 → 32 forwarded, 13 answered by
+    explanation, 18 completed)."""
+
+    collected: int = 0
+    forwarded: int = 0
+    explained: int = 0
+    replied: int = 0
+    handling: int = 0
+
+
+def interim_figures(queryset: QuerySet) -> InterimFigures:
+    """Return the between-sessions figures of ``queryset`` (one query). "Completed" counts
+    suggestions whose unit has replied (办理答复完结)."""
+    interim = queryset.order_by().filter(
+        period=Suggestion.Period.INTERIM, submitted_at__isnull=False
+    )
+    return InterimFigures(
+        **interim.aggregate(
+            collected=Count("pk"),
+            forwarded=Count("pk", filter=Q(assigned_at__isnull=False)),
+            explained=Count("pk", filter=Q(state=State.EXPLAINED)),
+            replied=Count("pk", filter=Q(first_replied_on__isnull=False)),
+            handling=Count("pk", filter=Q(state=State.HANDLING)),
+        )
+    )
+
+
+# --- the yearly ledger -----------------------------------------------------------------
+
+
+def ledger_columns() -> list[str]:
+    """Return the column headings of the yearly report's table and Excel ledger."""
+    return [
+        str(_("Number")), str(_("Session")), str(_("Title")), str(_("Lead deputy")),
+        str(_("Co-signers")), str(_("Category")), str(_("Lead handling unit")),
+        str(_("Co-handling units")), str(_("Lead leader")), str(_("Assigned on")),
+        str(_("Reply due")), str(_("First replied on")), str(_("In time")),
+        str(_("Reply class")), str(_("Reply rating")), str(_("Implementation rating")),
+        str(_("State")),
+    ]  # fmt: skip
+
+
+def ledger_queryset(queryset: QuerySet) -> QuerySet[Suggestion]:
+    """Return the suggestions of the ledger with everything a row shows: three queries
+    (the rows, the co-handling units, the co-signers) however many rows."""
+    return (
+        queryset.exclude(state=State.DRAFT)
+        .select_related("session", "lead", "lead_unit", "region")
+        .prefetch_related(
+            Prefetch(
+                "units",
+                UnitAssignment.objects.filter(active=True, role=UnitAssignment.Role.CO)
+                .select_related("department")
+                .order_by("id"),
+                to_attr="co_units",
+            ),
+            Prefetch(
+                "cosigner_set",
+                Cosigner.objects.select_related("representative").order_by("id"),
+                to_attr="cosigner_rows",
+            ),
+        )
+        .order_by("session__opens_on", "session_id", "number", "id")
+    )
+
+
+def _yes_no(value) -> str:
+    if value is None:
+        return ""
+    return str(_("Yes")) if value else str(_("No"))
+
+
+def ledger_row(suggestion: Suggestion) -> list:
+    """Return one ledger row (the same cells on the page and in Excel)."""
+    return [
+        suggestion.number or "",
+        suggestion.session.name if suggestion.session_id else str(_("Between sessions")),
+        suggestion.title,
+        suggestion.lead.name,
+        "、".join(c.representative.name for c in suggestion.cosigner_rows),
+        suggestion.get_category_display(),
+        suggestion.lead_unit.name if suggestion.lead_unit_id else "",
+        "、".join(u.department.name for u in suggestion.co_units),
+        suggestion.lead_leader,
+        timezone.localtime(suggestion.assigned_at).date().isoformat() if suggestion.assigned_at else "",
+        suggestion.due_on.isoformat() if suggestion.due_on else "",
+        suggestion.first_replied_on.isoformat() if suggestion.first_replied_on else "",
+        _yes_no(suggestion.replied_in_time),
+        suggestion.reply_class,
+        suggestion.get_reply_rating_display() if suggestion.reply_rating else "",
+        suggestion.get_implementation_rating_display() if suggestion.implementation_rating else "",
+        suggestion.get_state_display(),
+    ]  # fmt: skip
+
+
+# --- desk card ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskCounts:
+    role: str  # "office", "unit", "deputy"
+    submitted: int = 0
+    first_review: int = 0
+    accepted: int = 0
+    extensions: int = 0
+    handling: int = 0
+    near: int = 0
+    overdue: int = 0
+    drafts: int = 0
+    returned: int = 0
+    to_rate: int = 0
+    mine: int = 0
+
+
+def desk_counts(user) -> list[DeskCounts]:
+    """Return the desk card's counts for each role the user has (one query per role)."""
+    from supervision.suggestions.models import DeadlineExtension
+
+    today = timezone.localdate()
+    found = []
+    if access.is_office(user):
+        visible = access.visible(user, Suggestion.objects.all())
+        found.append(DeskCounts(
+            role="office",
+            extensions=DeadlineExtension.objects.filter(
+                state="requested", deadline__suggestion__in=visible.values("pk")
+            ).count(),
+            **visible.aggregate(
+                submitted=Count("pk", filter=Q(state=State.SUBMITTED)),
+                first_review=Count("pk", filter=Q(state=State.FIRST_REVIEW)),
+                accepted=Count("pk", filter=Q(state=State.ACCEPTED)),
+                handling=Count("pk", filter=Q(state=State.HANDLING)),
+                near=Count("pk", filter=near_q(today)),
+                overdue=Count("pk", filter=overdue_q(today)),
+            ),
+        ))  # fmt: skip
+    if getattr(user, "department_id", None):
+        mine = Suggestion.objects.filter(
+            pk__in=UnitAssignment.objects.filter(
+                department_id=user.department_id, active=True
+            ).values("suggestion_id")
+        )
+        found.append(DeskCounts(role="unit", **mine.aggregate(
+            handling=Count("pk", filter=Q(state=State.HANDLING)),
+            near=Count("pk", filter=near_q(today)),
+            overdue=Count("pk", filter=overdue_q(today)),
+        )))  # fmt: skip
+    rep = representative_of(user)
+    if rep is not None:
+        own = Suggestion.objects.filter(
+            Q(lead=rep)
+            | Q(pk__in=Cosigner.objects.filter(representative=rep).values("suggestion_id"))
+        )
+        found.append(DeskCounts(role="deputy", **own.aggregate(
+            mine=Count("pk"),
+            drafts=Count("pk", filter=Q(state=State.DRAFT, lead=rep)),
+            returned=Count("pk", filter=Q(state=State.RETURNED, lead=rep)),
+            to_rate=Count("pk", filter=Q(state=State.REPLIED, lead=rep)),
+        )))  # fmt: skip
+    return found

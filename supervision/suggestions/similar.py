@@ -1,0 +1,69 @@
+"""Similar earlier suggestions, shown to a deputy while drafting (drafting help).
+
+Words are cut with the jieba helpers of ``petitions.topics``; the score is the overlap of
+the draft's words and character bigrams with each earlier suggestion's (a weighted Jaccard),
+over the latest accepted suggestions of the congresses the deputy files to. Only what is
+already on the office's public ledger is shown: number, title, state, reply class — never a
+draft or a returned text of another deputy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from petitions.topics import analyse
+from supervision.suggestions import workflow
+from supervision.suggestions.models import Suggestion
+
+State = Suggestion.State
+CANDIDATES = 500
+THRESHOLD = 0.12
+SHOWN = 5
+LISTED_STATES = [State.ACCEPTED, State.HANDLING, State.REPLIED, State.COMPLETED, State.EXPLAINED]
+
+
+@dataclass(frozen=True)
+class Similar:
+    pk: int
+    label: str
+    title: str
+    state: str
+    reply_class: str
+    score: float
+
+
+def _terms(text: str) -> set[str]:
+    words, bigrams = analyse(text)
+    return {f"w:{w}" for w in words} | {f"b:{b}" for b in bigrams}
+
+
+def score(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def similar_to(title: str, content: str, lead, exclude: int | None = None) -> list[Similar]:
+    """Return up to five earlier suggestions to the congresses above ``lead`` that resemble
+    the draft, most similar first."""
+    draft = _terms(f"{title}\n{title}\n{content}")
+    if not draft:
+        return []
+    paths = workflow._ancestor_paths(lead.region.path)
+    rows = (
+        Suggestion.objects.filter(region__path__in=paths, state__in=LISTED_STATES)
+        .exclude(pk=exclude)
+        .order_by("-id")
+        .only("pk", "number", "title", "content", "state", "reply_class")[:CANDIDATES]
+    )
+    found = []
+    for row in rows:
+        value = score(draft, _terms(f"{row.title}\n{row.title}\n{row.content}"))
+        if value >= THRESHOLD:
+            found.append(
+                Similar(
+                    row.pk, row.label, row.title, row.get_state_display(), row.reply_class, value
+                )
+            )
+    found.sort(key=lambda item: -item.score)
+    return found[:SHOWN]

@@ -1,0 +1,224 @@
+"""The suggestion pages: deputies, handling units and the office through the views."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from supervision.suggestions import queries, workflow
+from supervision.suggestions.models import Reply, Suggestion
+from tests.suggestions.conftest import accepted, assigned, draft, replied
+
+State = Suggestion.State
+LIST = "/desk/suggestions/"
+
+
+def detail(s) -> str:
+    return f"/desk/suggestions/{s.pk}/"
+
+
+def act(client, s, action, **data):
+    return client.post(f"/desk/suggestions/{s.pk}/{action}/", data)
+
+
+def test_deputy_drafts_sees_similar_and_submits(client, gworld):
+    earlier = accepted(
+        gworld, title="增加石浦至县城公交班次", content="早高峰公交太挤，建议增加班次。"
+    )
+    client.force_login(gworld.users["deputy"])
+    page = client.get("/desk/suggestions/new/")
+    assert page.status_code == 200
+    target = f"session:{gworld.session.pk}"
+    assert target in page.content.decode()
+    data = {"target": target, "title": "石浦公交早高峰班次太少", "category": "urban_rural",
+            "content": "石浦到县城的公交早高峰太挤，建议增加班次。", "check": "1"}  # fmt: skip
+    checked = client.post("/desk/suggestions/new/", data)
+    assert checked.status_code == 200
+    assert [item.pk for item in checked.context["similar"]] == [earlier.pk]
+    del data["check"]
+    saved = client.post("/desk/suggestions/new/", {**data, "cosigners": [gworld.deps["a1b"].pk]})
+    assert saved.status_code == 302
+    s = Suggestion.objects.get(title="石浦公交早高峰班次太少")
+    assert list(s.cosigners.all()) == [gworld.deps["a1b"]]
+    assert act(client, s, "submit").status_code == 302
+    s.refresh_from_db()
+    assert s.state == State.FIRST_REVIEW
+
+
+def test_bad_draft_is_a_400_with_the_field_error(client, gworld):
+    client.force_login(gworld.users["deputy"])
+    response = client.post(
+        "/desk/suggestions/new/",
+        {
+            "target": f"session:{gworld.session.pk}",
+            "title": "",
+            "category": "economy",
+            "content": "x",
+        },
+    )
+    assert response.status_code == 400 and response.context["form"].errors["title"]
+    assert not Suggestion.objects.exists()
+
+
+def test_staff_cannot_open_the_deputy_form(client, gworld):
+    client.force_login(gworld.users["county"])
+    assert client.get("/desk/suggestions/new/").status_code == 403
+
+
+def test_returned_suggestion_shows_the_reason_and_is_resubmitted(client, gworld):
+    s = draft(gworld)
+    workflow.suggestion_submit(actor=gworld.users["deputy"], suggestion_id=s.pk)
+    client.force_login(gworld.users["township"])
+    response = act(client, s, "first_return", reason="personal", note="属于个人事项")
+    assert response.status_code == 302
+    client.force_login(gworld.users["deputy"])
+    page = client.get(detail(s)).content.decode()
+    assert "属于个人事项" in page
+    edited = client.post(
+        f"/desk/suggestions/{s.pk}/edit/",
+        {"title": "改后的标题", "category": "economy", "content": "改后的内容"},
+    )
+    assert edited.status_code == 302
+    assert act(client, s, "submit").status_code == 302
+    s.refresh_from_db()
+    assert s.state == State.FIRST_REVIEW and s.revision == 2
+    assert "属于个人事项" in client.get(detail(s)).content.decode()  # the history stays
+
+
+def test_handler_replies_co_handler_is_refused(client, gworld):
+    s = assigned(gworld)
+    client.force_login(gworld.users["co"])
+    page = client.get(detail(s))
+    assert page.status_code == 200
+    assert "reply" not in [a["name"] for a in page.context["action_forms"]]
+    data = {"reply_class": "A", "text": "已办结", "signed_off_by": "赵主任"}
+    assert act(client, s, "reply", **data).status_code == 403
+    client.force_login(gworld.users["handler"])
+    missing = act(client, s, "reply", reply_class="A", text="已办结", signed_off_by="")
+    assert missing.status_code == 400 and not Reply.objects.exists()
+    upload = io.BytesIO(b"%PDF-1.4 reply")
+    upload.name = "答复.pdf"
+    done = act(client, s, "reply", **{**data, "signed_off_by": "李局长", "attachment": upload})
+    assert done.status_code == 302
+    reply = Reply.objects.get()
+    assert reply.attachment and reply.signed_off_by == "李局长"
+    client.force_login(gworld.users["deputy"])
+    got = client.get(f"/desk/suggestions/replies/{reply.pk}/attachment/")
+    assert got.status_code == 200
+    client.force_login(gworld.users["deputy3"])
+    assert client.get(f"/desk/suggestions/replies/{reply.pk}/attachment/").status_code == 404
+
+
+def test_deputy_rates_on_the_page(client, gworld):
+    s = replied(gworld)
+    client.force_login(gworld.users["deputy"])
+    bad = act(client, s, "rate", reply_rating="unsatisfied", implementation_rating="satisfied")
+    assert bad.status_code == 400
+    ok = act(client, s, "rate", reply_rating="satisfied", implementation_rating="basically")
+    assert ok.status_code == 302
+    s.refresh_from_db()
+    assert s.state == State.COMPLETED
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("county_b", 404), ("deputy3", 404), ("sibling_handler", 404), ("township2", 404)],
+)
+def test_out_of_scope_pages_are_404(client, gworld, who, status):
+    s = assigned(gworld)
+    client.force_login(gworld.users[who])
+    assert client.get(detail(s)).status_code == status
+    assert act(client, s, "accept").status_code == status
+
+
+def test_list_lights_and_overdue_filter(client, gworld):
+    import datetime
+
+    from django.utils import timezone
+
+    late = assigned(gworld, received_on=timezone.localdate() - datetime.timedelta(days=100))
+    fresh = assigned(gworld, title="新的")
+    client.force_login(gworld.users["handler"])
+    page = client.get(LIST)
+    lights = {s.pk: s.light for s in page.context["page"]}
+    assert lights == {late.pk: queries.LIGHT_RED, fresh.pk: ""}
+    overdue = client.get(LIST + "?overdue=on")
+    assert [s.pk for s in overdue.context["page"]] == [late.pk]
+    desk = client.get("/desk/").content.decode()
+    assert "suggestion-card-unit" in desk
+
+
+def test_batch_assignment_page(client, gworld):
+    one, two = accepted(gworld), accepted(gworld, title="第二件")
+    client.force_login(gworld.users["county"])
+    page = client.get("/desk/suggestions/assign/")
+    assert {s.pk for s in page.context["waiting"]} == {one.pk, two.pk}
+    response = client.post(
+        "/desk/suggestions/assign/",
+        {f"unit_{one.pk}": gworld.units["lead"].pk, f"leader_{one.pk}": "王副县长",
+         f"unit_{two.pk}": gworld.units["co"].pk, f"leader_{two.pk}": "", "meeting": "交办会"},
+    )  # fmt: skip
+    assert response.status_code == 400  # the second has no lead leader: nothing assigned
+    assert not Suggestion.objects.filter(state=State.HANDLING).exists()
+    response = client.post(
+        "/desk/suggestions/assign/",
+        {f"unit_{one.pk}": gworld.units["lead"].pk, f"leader_{one.pk}": "王副县长",
+         f"unit_{two.pk}": gworld.units["co"].pk, f"leader_{two.pk}": "王副县长"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Suggestion.objects.filter(state=State.HANDLING).count() == 2
+
+
+def test_statistics_page_shows_rates_and_formulas(client, gworld):
+    s = replied(gworld)
+    workflow.suggestion_rate(actor=gworld.users["deputy"], suggestion_id=s.pk,
+                             reply_rating="satisfied", implementation_rating="satisfied")  # fmt: skip
+    client.force_login(gworld.users["county"])
+    page = client.get("/desk/suggestions/statistics/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="completion-rate">100.0%' in html and 'id="reply-rate">100.0%' in html
+    assert str(queries.FORMULAS["completion"]) in html
+    client.force_login(gworld.users["deputy"])
+    assert client.get("/desk/suggestions/statistics/").status_code == 403
+
+
+def _report_queries(client, gworld, n, django_assert_max_num_queries):
+    for i in range(n):
+        assigned(gworld, title=f"台账{n}-{i}", cosigner_ids=[gworld.deps["a1b"].pk])
+    client.force_login(gworld.users["county"])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as page:
+        response = client.get("/desk/suggestions/report/")
+    with CaptureQueriesContext(connection) as excel:
+        xlsx = client.get("/desk/suggestions/report.xlsx")
+    assert response.status_code == 200 and xlsx.status_code == 200
+    return response, xlsx, len(page), len(excel)
+
+
+def test_report_and_ledger_cost_fixed_queries_and_match(
+    client, gworld, django_assert_max_num_queries
+):
+    small_page, _x, small_q, small_xq = _report_queries(
+        client, gworld, 2, django_assert_max_num_queries
+    )
+    page, xlsx, big_q, big_xq = _report_queries(client, gworld, 10, django_assert_max_num_queries)
+    assert (small_q, small_xq) == (big_q, big_xq)
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == page.context["columns"]
+    assert len(rows) - 1 == len(page.context["rows"]) == 12
+    titles = {row[2] for row in rows[1:]}
+    assert "台账10-9" in titles
+    assert any(row[4] == "甲一乙代表" for row in rows[1:])
+
+
+def test_ledger_cells_cannot_run_formulas(client, gworld):
+    assigned(gworld, title='=HYPERLINK("http://x")')
+    client.force_login(gworld.users["county"])
+    xlsx = client.get("/desk/suggestions/report.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    assert sheet.cell(row=2, column=3).value.startswith("'=")

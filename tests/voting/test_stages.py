@@ -1,0 +1,169 @@
+"""Stage transitions as data, their audit events, proposals and candidates, and who may
+act on a cycle: each role against its own region, children, siblings and parent."""
+
+import itertools
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from portal import access
+from portal.errors import DomainError, TransitionError
+from portal.models import Event
+from tests.voting.conftest import build_cycle
+from voting import workflow
+from voting.models import Cycle, Proposal, Vote
+
+pytestmark = pytest.mark.django_db
+Stage = Cycle.Stage
+
+
+def test_every_stage_pair_follows_the_table(vworld):
+    cycle = Cycle(stage=Stage.SOLICIT)
+    for current, target in itertools.product(Stage.values, Stage.values):
+        cycle.stage = current
+        assert cycle.can_move_to(target) == (target in Cycle.TRANSITIONS[current])
+    order = [Stage.SOLICIT, Stage.SHORTLIST, Stage.DELIBERATE, Stage.VOTE, Stage.ANNOUNCE,
+             Stage.SUPERVISE, Stage.EVALUATE]  # fmt: skip
+    for current, following in itertools.pairwise(order):
+        assert following in Cycle.TRANSITIONS[current]
+    for state, targets in Vote.TRANSITIONS.items():
+        assert all(t in Vote.State.values for t in targets), state
+
+
+def test_a_stage_change_writes_an_audit_event_and_a_skipped_stage_is_refused(vworld):
+    staff = vworld.staff
+    cycle = workflow.cycle_create(actor=staff, region_id=vworld.base.regions["townA1"].pk,
+                                  year=2026, title="民生实事")  # fmt: skip
+    with pytest.raises(TransitionError):
+        workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to=Stage.VOTE)
+    workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to=Stage.SHORTLIST, note="征集结束")
+    event = Event.objects.get(action="cycle_advance", target_id=cycle.pk)
+    assert (event.from_state, event.to_state, event.note, event.actor) == (
+        "solicit", "shortlist", "征集结束", staff,
+    )  # fmt: skip
+    with pytest.raises(DomainError, match="no candidate"):
+        workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to=Stage.DELIBERATE)
+    with pytest.raises(DomainError, match="Unknown stage"):
+        workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to="bogus")
+
+
+def test_announce_needs_a_counted_vote(vworld):
+    cycle = build_cycle(vworld.staff, vworld.base.regions["townA1"], proposals=3, candidates=3,
+                        seats=2)  # fmt: skip
+    with pytest.raises(DomainError, match="closed and counted"):
+        workflow.cycle_advance(actor=vworld.staff, cycle_id=cycle.pk, to=Stage.ANNOUNCE)
+
+
+def test_proposals_only_while_soliciting_and_duplicates_add_support(vworld):
+    staff = vworld.staff
+    cycle = workflow.cycle_create(actor=staff, region_id=vworld.base.regions["townA1"].pk,
+                                  year=2026, title="民生实事")  # fmt: skip
+    first = workflow.proposal_submit(cycle_id=cycle.pk, source="citizen", title="修路",
+                                     description="村道坑洼", client_token="tok-1")  # fmt: skip
+    again = workflow.proposal_submit(cycle_id=cycle.pk, source="citizen", title="修路",
+                                     description="村道坑洼", client_token="tok-1")  # fmt: skip
+    assert again.pk == first.pk  # a double click stores one proposal
+    dup = workflow.proposal_submit(cycle_id=cycle.pk, source="citizen", title="村道",
+                                   description="路不好走")  # fmt: skip
+    dup2 = workflow.proposal_submit(cycle_id=cycle.pk, source="citizen", title="村道2",
+                                    description="路不好走")  # fmt: skip
+    workflow.proposal_merge(actor=staff, proposal_id=dup2.pk, into_id=dup.pk)
+    target = workflow.proposal_merge(actor=staff, proposal_id=dup.pk, into_id=first.pk)
+    assert target.support == 3
+    assert Proposal.objects.get(pk=dup2.pk).merged_into_id == first.pk  # follows to the root
+    with pytest.raises(DomainError, match="itself"):
+        workflow.proposal_merge(actor=staff, proposal_id=first.pk, into_id=first.pk)
+    with pytest.raises(PermissionDenied):  # a signed-out citizen proposes as a citizen only
+        workflow.proposal_submit(cycle_id=cycle.pk, source="deputy", title="x", description="y")
+    with pytest.raises(DomainError, match="phone"):
+        workflow.proposal_submit(cycle_id=cycle.pk, source="citizen", title="x", description="y",
+                                 proposer_phone="12345")  # fmt: skip
+    workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to=Stage.SHORTLIST)
+    with pytest.raises(DomainError, match="no longer taking"):
+        workflow.proposal_submit(cycle_id=cycle.pk, source="citizen", title="x", description="y")
+
+
+def test_a_deputy_proposes_as_a_deputy_of_the_region_only(vworld):
+    cycle_a1 = workflow.cycle_create(actor=vworld.staff, year=2026, title="甲一",
+                                     region_id=vworld.base.regions["townA1"].pk)  # fmt: skip
+    deputy = vworld.voters[0]
+    proposal = workflow.proposal_submit(actor=deputy.user, cycle_id=cycle_a1.pk, source="deputy",
+                                        title="建议", description="内容")  # fmt: skip
+    assert proposal.representative == deputy
+    county = vworld.base.users["county"]
+    cycle_a2 = workflow.cycle_create(actor=county, year=2026, title="甲二",
+                                     region_id=vworld.base.regions["townA2"].pk)  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        workflow.proposal_submit(actor=deputy.user, cycle_id=cycle_a2.pk, source="deputy",
+                                 title="建议", description="内容")  # fmt: skip
+
+
+def test_candidates_keep_their_proposals_and_are_refused_outside_the_stage(vworld):
+    cycle = build_cycle(vworld.staff, vworld.base.regions["townA1"], proposals=4, candidates=3,
+                        seats=2)  # fmt: skip
+    first = cycle.candidates.get(number=1)
+    assert [p.title for p in first.proposals.all()] == ["建议0"]
+    assert first.proposals.get().state == Proposal.State.SHORTLISTED
+    with pytest.raises(DomainError, match="shortlisting or deliberating"):
+        workflow.candidate_create(actor=vworld.staff, cycle_id=cycle.pk, title="晚了",
+                                  description="x", budget="1", department=first.department,
+                                  starts_on=first.starts_on, ends_on=first.ends_on)  # fmt: skip
+
+
+# --- who may act ---------------------------------------------------------------------
+
+# role → position → (sees the cycle, may move its stage)
+CASES = {
+    "city": {"own": (True, True), "child": (True, True), "sibling": (False, False)},
+    "county": {"own": (True, True), "child": (True, True), "sibling": (False, False),
+               "parent": (False, False)},
+    "township": {"own": (True, True), "sibling": (False, False), "parent": (False, False)},
+    "viewer": {"own": (True, False), "child": (True, False), "sibling": (False, False),
+               "parent": (False, False)},
+    "deputy": {"own": (False, False)},
+    "handler": {"own": (False, False)},
+}  # fmt: skip
+POSITIONS = {
+    "city": {"own": "city", "child": "countyA", "sibling": "city2"},
+    "county": {"own": "countyA", "child": "townA1", "sibling": "countyB", "parent": "city"},
+    "township": {"own": "townA1", "sibling": "townA2", "parent": "countyA"},
+    "viewer": {"own": "countyA", "child": "townA1", "sibling": "countyB", "parent": "city"},
+    "deputy": {"own": "townA1"},
+    "handler": {"own": "countyA"},
+}
+FLAT = [(role, pos) for role, positions in CASES.items() for pos in positions]
+
+
+@pytest.mark.parametrize(("role", "position"), FLAT)
+def test_who_sees_and_moves_a_cycle(vworld, role, position):
+    regions = vworld.base.regions
+    region = regions[POSITIONS[role][position]]
+    owner = vworld.base.users["city"] if region != regions["city2"] else None
+    if owner is None:
+        from tests.factories import staff_with_role
+
+        owner = staff_with_role(regions["city2"], username="m_city2")
+    cycle = workflow.cycle_create(actor=owner, region_id=region.pk, year=2026, title="民生实事")
+    user = vworld.base.users[role]
+    sees, moves = CASES[role][position]
+    assert access.visible(user, Cycle.objects.filter(pk=cycle.pk)).exists() == sees
+    if moves:
+        workflow.cycle_advance(actor=user, cycle_id=cycle.pk, to=Stage.SHORTLIST)
+    else:
+        with pytest.raises(Http404 if not sees else PermissionDenied):
+            workflow.cycle_advance(actor=user, cycle_id=cycle.pk, to=Stage.SHORTLIST)
+
+
+def test_deputies_on_the_roll_see_the_cycle_and_the_vote_but_not_the_ballots(vworld):
+    from voting.models import Ballot
+
+    cycle = build_cycle(vworld.staff, vworld.base.regions["townA1"], proposals=3, candidates=3,
+                        seats=2)  # fmt: skip
+    vote = workflow.vote_prepare(actor=vworld.staff, cycle_id=cycle.pk)
+    deputy = vworld.voters[0].user
+    assert access.visible(deputy, Cycle.objects.filter(pk=cycle.pk)).exists()
+    assert access.visible(deputy, Vote.objects.filter(pk=vote.pk)).exists()
+    assert not access.may_list(deputy, Ballot)
+    outsider = vworld.base.users["deputy3"]  # a deputy of the sibling township
+    assert not access.visible(outsider, Cycle.objects.filter(pk=cycle.pk)).exists()

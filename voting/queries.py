@@ -1,0 +1,288 @@
+"""Read-side queries of the voting app: the tally, the live projector figures, project
+progress rolled up from milestones, and evaluation results.
+
+The tally is a handful of aggregate queries whatever the number of ballots: it never loads
+a ballot row into Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from portal import access
+from voting.models import (
+    Ballot,
+    BallotChoice,
+    Candidate,
+    Cycle,
+    Evaluation,
+    Milestone,
+    PaperEntry,
+    Rating,
+    RollEntry,
+    Vote,
+    VoterRecord,
+)
+
+
+@dataclass
+class Row:
+    candidate_id: int
+    number: int
+    title: str
+    yes: int = 0
+    no: int = 0
+    abstain: int = 0
+
+
+@dataclass
+class Tally:
+    entitled: int = 0
+    present: int = 0
+    issued: int = 0
+    returned: int = 0
+    valid: int = 0
+    invalid: int = 0
+    electronic: int = 0
+    paper_issued: int = 0
+    paper_returned: int = 0
+    pending_paper: int = 0
+    mismatched_paper: int = 0
+    rows: list[Row] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        names = ("entitled", "present", "issued", "returned", "valid", "invalid", "electronic",
+                 "paper_issued", "paper_returned", "pending_paper", "mismatched_paper")  # fmt: skip
+        return {name: getattr(self, name) for name in names}
+
+
+def _count(model, **filters):
+    """A scalar subquery counting ``model`` rows of the outer vote."""
+    rows = model.objects.filter(vote=OuterRef("pk"), **filters).order_by()
+    rows = rows.values("vote").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def tally(vote: Vote) -> Tally:
+    """Count a vote from the stored rows in three queries: the figures, the marks of the
+    valid ballots per candidate and choice, and the candidates."""
+    paper = VoterRecord.Channel.PAPER
+    pending = [PaperEntry.State.ENTERED, PaperEntry.State.MISMATCH]
+    figures = (
+        Vote.objects.filter(pk=vote.pk)
+        .annotate(
+            t_entitled=_count(RollEntry),
+            t_present=_count(RollEntry, present=True),
+            t_issued=_count(VoterRecord),
+            t_paper_issued=_count(VoterRecord, channel=paper),
+            t_returned=_count(Ballot),
+            t_valid=_count(Ballot, valid=True),
+            t_paper_returned=_count(Ballot, channel=paper),
+            t_pending=_count(PaperEntry, state__in=pending),
+            t_mismatch=_count(PaperEntry, state=PaperEntry.State.MISMATCH),
+        )
+        .values(
+            "t_entitled",
+            "t_present",
+            "t_issued",
+            "t_paper_issued",
+            "t_returned",
+            "t_valid",
+            "t_paper_returned",
+            "t_pending",
+            "t_mismatch",
+        )  # fmt: skip
+        .get()
+    )
+    result = Tally(
+        entitled=figures["t_entitled"], present=figures["t_present"],
+        issued=figures["t_issued"], returned=figures["t_returned"], valid=figures["t_valid"],
+        invalid=figures["t_returned"] - figures["t_valid"],
+        electronic=figures["t_returned"] - figures["t_paper_returned"],
+        paper_issued=figures["t_paper_issued"], paper_returned=figures["t_paper_returned"],
+        pending_paper=figures["t_pending"], mismatched_paper=figures["t_mismatch"],
+    )  # fmt: skip
+    marks = (
+        BallotChoice.objects.filter(ballot__vote=vote, ballot__valid=True)
+        .values("candidate_id", "choice")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = {
+        c["pk"]: Row(c["pk"], c["number"], c["title"])
+        for c in vote.candidates.order_by("number").values("pk", "number", "title")
+    }
+    for mark in marks:
+        row = rows.get(mark["candidate_id"])
+        if row is not None:
+            setattr(row, mark["choice"], mark["n"])
+    result.rows = list(rows.values())
+    return result
+
+
+def live(vote: Vote) -> dict:
+    """Return what the hall's projector shows: the figures always; each candidate's counts
+    while open only when the cycle allows running counts; the frozen result once closed."""
+    cycle = vote.cycle
+    body = {
+        "vote": vote.pk,
+        "round": vote.round,
+        "cycle": cycle.title,
+        "state": vote.state,
+        "seats": vote.seats,
+    }
+    if vote.state == Vote.State.CLOSED:
+        body["figures"] = {name: getattr(vote, name) for name in
+                           ("entitled", "present", "issued", "returned", "valid", "invalid")}  # fmt: skip
+        body["threshold"] = vote.threshold
+        body["outcome"] = vote.outcome
+        body["candidates"] = [
+            {"id": r.candidate_id, "number": r.candidate.number, "title": r.candidate.title,
+             "yes": r.yes, "no": r.no, "abstain": r.abstain, "rank": r.rank, "status": r.status}
+            for r in vote.results.select_related("candidate").order_by("rank", "candidate__number")
+        ]  # fmt: skip
+        return body
+    figures = tally(vote)
+    body["figures"] = {name: getattr(figures, name) for name in
+                       ("entitled", "present", "issued", "returned", "valid", "invalid")}  # fmt: skip
+    body["pending_paper"] = figures.pending_paper
+    show = cycle.live_tally
+    body["candidates"] = [
+        {"id": row.candidate_id, "number": row.number, "title": row.title,
+         **({"yes": row.yes, "no": row.no, "abstain": row.abstain} if show else {})}
+        for row in figures.rows
+    ]  # fmt: skip
+    return body
+
+
+# --- lists ---------------------------------------------------------------------------
+
+
+def cycles_for(user, action: str = access.VIEW):
+    return access.visible(user, Cycle.objects.select_related("region"), action).order_by(
+        "-year", "region__path", "id"
+    )
+
+
+def open_votes_of(user):
+    """Return the open votes on whose roll the user stands, with whether they have voted."""
+    if not (user and user.is_authenticated):
+        return Vote.objects.none()
+    mine = RollEntry.objects.filter(representative__user=user)
+    voted = VoterRecord.objects.filter(vote=OuterRef("pk"), representative__user=user)
+    from django.db.models import Exists
+
+    return (
+        Vote.objects.filter(pk__in=mine.values("vote_id"), state=Vote.State.OPEN)
+        .select_related("cycle__region")
+        .annotate(has_voted=Exists(voted))
+        .order_by("-opened_at", "-id")
+    )
+
+
+def with_progress(projects):
+    """Annotate ``progress``: the milestones' progress averaged by weight (0 without any)."""
+    weighted = (
+        Milestone.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(
+            total=Sum(F("progress") * F("weight"), output_field=IntegerField()),
+            weights=Sum("weight"),
+        )
+    )
+    return projects.annotate(
+        progress_total=Coalesce(Subquery(weighted.values("total")[:1]), Value(0)),
+        progress_weights=Coalesce(Subquery(weighted.values("weights")[:1]), Value(0)),
+        milestone_count=Count("milestones", distinct=True),
+    )
+
+
+def progress_of(project) -> int:
+    """Return a project's rolled-up progress from its annotations (see ``with_progress``)."""
+    weights = getattr(project, "progress_weights", 0)
+    return round(project.progress_total / weights) if weights else 0
+
+
+def adopted_projects(cycle: Cycle):
+    return with_progress(
+        Candidate.objects.filter(cycle=cycle, outcome=Candidate.Outcome.ADOPTED)
+        .select_related("department")
+        .order_by("rank", "number")
+    )
+
+
+# --- evaluation ------------------------------------------------------------------------
+
+
+@dataclass
+class EvaluationLine:
+    project: Candidate
+    rated: int = 0
+    satisfied: int = 0
+    basically: int = 0
+    unsatisfied: int = 0
+    average: float | None = None
+    rate: float | None = None  # (satisfied + basically) ÷ rated, in %
+    verdict: str = ""
+
+
+def members_of(cycle: Cycle) -> int:
+    """Return the number of deputies entitled in the cycle's first round (the members)."""
+    first = cycle.votes.order_by("round").first()
+    return first.roll.count() if first else 0
+
+
+def evaluation_results(cycle: Cycle) -> list[EvaluationLine]:
+    """Return each adopted project's evaluation under the cycle's rule, in two queries.
+
+    Share rule: 满意率 = (satisfied + basically satisfied) ÷ rated. Zhenhai rule: satisfied
+    when satisfied votes exceed half of all members; basically satisfied when satisfied +
+    basically satisfied exceed half of all members; otherwise unsatisfied."""
+    projects = list(
+        Candidate.objects.filter(cycle=cycle, outcome=Candidate.Outcome.ADOPTED).order_by(
+            "rank", "number"
+        )
+    )
+    counts = (
+        Evaluation.objects.filter(project__cycle=cycle)
+        .values("project_id")
+        .annotate(
+            rated=Count("pk"),
+            satisfied=Count("pk", filter=Q(rating=Rating.SATISFIED)),
+            basically=Count("pk", filter=Q(rating=Rating.BASICALLY)),
+            unsatisfied=Count("pk", filter=Q(rating=Rating.UNSATISFIED)),
+            total=Sum("score"),
+            scored=Count("score"),
+        )
+        .order_by()
+    )
+    by_project = {row["project_id"]: row for row in counts}
+    members = members_of(cycle) if cycle.satisfaction_rule == Cycle.SatisfactionRule.ZHENHAI else 0
+    lines = []
+    for project in projects:
+        row = by_project.get(project.pk, {})
+        line = EvaluationLine(
+            project, rated=row.get("rated", 0), satisfied=row.get("satisfied", 0),
+            basically=row.get("basically", 0), unsatisfied=row.get("unsatisfied", 0),
+        )  # fmt: skip
+        if cycle.evaluation_mode == Cycle.EvaluationMode.SCORE:
+            if row.get("scored"):
+                line.average = round(row["total"] / row["scored"], 1)
+        elif line.rated:
+            line.rate = round(100 * (line.satisfied + line.basically) / line.rated, 1)
+            if cycle.satisfaction_rule == Cycle.SatisfactionRule.ZHENHAI:
+                line.verdict = zhenhai_verdict(line.satisfied, line.basically, members)
+        lines.append(line)
+    return lines
+
+
+def zhenhai_verdict(satisfied: int, basically: int, members: int) -> str:
+    if satisfied * 2 > members:
+        return Rating.SATISFIED
+    if (satisfied + basically) * 2 > members:
+        return Rating.BASICALLY
+    return Rating.UNSATISFIED

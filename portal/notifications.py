@@ -94,13 +94,8 @@ def notify(
         )
         for user in people
     ]
-    created = Notification.objects.bulk_create(rows)
-    ids = [row.pk for row in created if row.pk is not None]
-    if len(ids) != len(created):  # a backend that does not return ids (none in use)
-        ids = list(
-            Notification.objects.filter(kind=kind, created_at=now).values_list("pk", flat=True)
-        )
-    _schedule(ids)
+    created = Notification.objects.bulk_create(rows)  # PostgreSQL and SQLite return the ids
+    _schedule([row.pk for row in created])
     return created
 
 

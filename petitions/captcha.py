@@ -16,7 +16,6 @@ import io
 import secrets
 
 from django.core import signing
-from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -73,7 +72,7 @@ def check(token: str, answer: str, owner: str) -> bool:
     claim = owner if right and owner else _BURNT
     if ratelimit.claim(f"{SALT}:used:{nonce}", claim, MAX_AGE + 60):
         return right
-    return right and bool(owner) and cache.get(f"{SALT}:used:{nonce}") == owner
+    return right and bool(owner) and ratelimit.cache_get(f"{SALT}:used:{nonce}") == owner
 
 
 def answer_for(token: str) -> str:

@@ -10,13 +10,13 @@ import re
 import uuid
 
 from django import forms
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from petitions import captcha, images
 from petitions.models import Category, Rating
 from petitions.workflow import MAX_PHOTOS, PHONE_RE, normalize_phone
+from portal import ratelimit
 from portal.models import Region
 from stations.models import Station
 
@@ -198,11 +198,11 @@ class PetitionForm(forms.Form):
         form validates the place with one query instead, see ``_clean_place``)."""
         # The region tree changes a few times a year: its choice lists come from the cache
         # (a few minutes' delay after an import), not from two queries per page.
-        self.fields["county"].widget.choices = cache.get_or_set(
+        self.fields["county"].widget.choices = ratelimit.cache_get_or_set(
             "petition_form:counties", county_choices, CHOICES_SECONDS
         )
         self.fields["township"].choices = [("", _("Choose a township or street"))] + (
-            cache.get_or_set("petition_form:townships", township_groups, CHOICES_SECONDS)
+            ratelimit.cache_get_or_set("petition_form:townships", township_groups, CHOICES_SECONDS)
         )
         self.fields["village"].choices = [("", _("Whole township / not sure"))] + region_options(
             self.villages()

@@ -10,6 +10,7 @@ only the published title and outcome.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import time
@@ -268,6 +269,13 @@ def _page_key(station_id: int) -> str:
 
 
 def _cached_page(key: str) -> str | None:
+    try:
+        return _read_page(key)
+    except ratelimit.CACHE_DOWN:  # no shared page while the cache is down: render it
+        return None
+
+
+def _read_page(key: str) -> str | None:
     found = ratelimit.redis_cache()  # on Redis: the text itself, without a new client
     if found is None:
         return cache.get(key)
@@ -277,6 +285,11 @@ def _cached_page(key: str) -> str | None:
 
 
 def _cache_page(key: str, page: str) -> None:
+    with contextlib.suppress(*ratelimit.CACHE_DOWN):  # the next visitor renders it again
+        _write_page(key, page)
+
+
+def _write_page(key: str, page: str) -> None:
     found = ratelimit.redis_cache()
     if found is None:
         cache.set(key, page, PAGE_SECONDS)

@@ -4,11 +4,28 @@ On Redis a hit is one round trip: ``SET key 0 EX window NX`` and ``INCR key`` in
 MULTI/EXEC, so the window starts with the first attempt and the count can never be left
 without an expiry. Other cache backends (the file cache of development, the local-memory
 cache of the tests) use ``add`` and ``incr``.
+
+When the cache server is down, counters and claims fall back to this process's memory
+(logged): the limits still hold per process and a citizen can still submit; nothing
+waits on a cache that does not answer.
 """
+
+import logging
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+CACHE_DOWN = (RedisError, ConnectionError, OSError)
+_fallback = LocMemCache("portal-cache-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+
+
+def _degraded(error: Exception) -> LocMemCache:
+    log.warning("cache unavailable (%s): using this process's memory", error.__class__.__name__)
+    return _fallback
 
 
 def client_ip(request) -> str:
@@ -40,6 +57,30 @@ def redis_cache():
 def claim(cache_key: str, value, timeout: int) -> bool:
     """Store ``value`` under ``cache_key`` unless something is there: ``cache.add``, in one
     round trip on Redis without building a client."""
+    try:
+        return _claim(cache_key, value, timeout)
+    except CACHE_DOWN as error:
+        return _degraded(error).add(cache_key, value, timeout=timeout)
+
+
+def cache_get(cache_key: str, default=None):
+    """``cache.get`` that answers from the fallback while the cache server is down."""
+    try:
+        return cache.get(cache_key, default)
+    except CACHE_DOWN as error:
+        return _degraded(error).get(cache_key, default)
+
+
+def cache_get_or_set(cache_key: str, compute, timeout: int):
+    """``cache.get_or_set`` that computes the value while the cache server is down."""
+    try:
+        return cache.get_or_set(cache_key, compute, timeout)
+    except CACHE_DOWN as error:
+        log.warning("cache unavailable (%s): computing %s", error.__class__.__name__, cache_key)
+        return compute()
+
+
+def _claim(cache_key: str, value, timeout: int) -> bool:
     found = redis_cache()
     if found is None:
         return cache.add(cache_key, value, timeout=timeout)
@@ -50,6 +91,23 @@ def claim(cache_key: str, value, timeout: int) -> bool:
 
 def _count(cache_key: str, window: int) -> int:
     """Count one attempt in ``cache_key``'s window and return the attempts so far."""
+    try:
+        return _count_in(cache_key, window)
+    except CACHE_DOWN as error:
+        return _count_local(_degraded(error), cache_key, window)
+
+
+def _count_local(backend, cache_key: str, window: int) -> int:
+    if backend.add(cache_key, 1, timeout=window):
+        return 1
+    try:
+        return backend.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        backend.set(cache_key, 1, timeout=window)
+        return 1
+
+
+def _count_in(cache_key: str, window: int) -> int:
     found = redis_cache()
     if found is not None:
         backend, client = found
@@ -58,13 +116,7 @@ def _count(cache_key: str, window: int) -> int:
         pipeline.set(key, 0, ex=window, nx=True)
         pipeline.incr(key)
         return pipeline.execute()[-1]
-    if cache.add(cache_key, 1, timeout=window):
-        return 1
-    try:
-        return cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window)
-        return 1
+    return _count_local(cache, cache_key, window)
 
 
 def hit(scope: str, key: str) -> bool:
@@ -74,4 +126,7 @@ def hit(scope: str, key: str) -> bool:
 
 
 def reset(scope: str, key: str) -> None:
-    cache.delete(f"ratelimit:{scope}:{key}")
+    try:
+        cache.delete(f"ratelimit:{scope}:{key}")
+    except CACHE_DOWN as error:
+        _degraded(error).delete(f"ratelimit:{scope}:{key}")

@@ -370,7 +370,26 @@ def petition_forward(*, actor, petition_id: int, department_id: int, note: str =
     )
     _move(actor, petition, State.FORWARDED, "petition_forward", note,
           department=department.name, previous=previous.name if previous else "", due_known=known)  # fmt: skip
+    _tell_unit(petition)
     return petition
+
+
+def _tell_unit(petition: Petition) -> None:
+    """Tell the handlers of the unit an issue has been forwarded to (inbox, then channels)."""
+    from django.urls import reverse
+
+    from portal.models import User
+    from portal.notifications import notify
+
+    notify(
+        recipients=User.objects.filter(department=petition.department, is_active=True),
+        kind="petitions.forwarded",
+        subject=_("Citizen issue %(code)s forwarded to your unit: reply by %(due)s")
+        % {"code": petition.tracking_code, "due": petition.due_on.isoformat()},
+        body=petition.title,
+        url=reverse("petitions_desk:petition_detail", args=[petition.pk]),
+        target=petition,
+    )
 
 
 def _assigned_unit_petition(actor, petition_id: int) -> Petition:

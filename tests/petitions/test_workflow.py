@@ -254,3 +254,16 @@ def test_the_status_message_goes_through_the_sms_adapter(pworld):
     assert sms.outbox == [
         ("13800001111", f"您反映的诉求已收到，查询码：{petition.tracking_code}。")
     ]
+
+
+def test_the_handlers_of_the_unit_are_told_of_a_forwarded_issue(pworld):
+    from portal.models import Notification
+
+    staff, handler = pworld.base.users["township"], pworld.handlers["townA1"]
+    petition = submit(pworld)
+    workflow.petition_accept(actor=staff, petition_id=petition.pk)
+    workflow.petition_forward(actor=staff, petition_id=petition.pk,
+                              department_id=pworld.units["townA1"].pk)  # fmt: skip
+    told = Notification.objects.get(recipient=handler, kind="petitions.forwarded")
+    assert petition.tracking_code in told.subject and told.url.endswith(f"/{petition.pk}/")
+    assert not Notification.objects.filter(recipient=pworld.handlers["townA2"]).exists()

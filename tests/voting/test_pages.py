@@ -72,7 +72,7 @@ def test_tellers_page_enters_and_flags_a_mismatch(open_vote, client):
                           {"new-sheet": "1", f"new-c{a.pk}": "yes"})  # fmt: skip
     assert entered.status_code == 302
     over = client.post(f"/desk/voting/votes/{vote.pk}/enter/", {"new-sheet": "2"})
-    assert over.status_code == 400 and "cannot exceed" in over.content.decode()
+    assert over.status_code == 400 and "收回票数不得多于发出票数" in over.content.decode()
     entry = vote.paper_entries.get()
     client.force_login(second)
     shown = client.get(page).content.decode()
@@ -99,7 +99,7 @@ def test_office_opens_closes_and_prepares_the_runoff_from_the_cycle_page(open_vo
     assert client.post(f"/desk/voting/votes/{vote.pk}/runoff/").status_code == 302
     assert cycle.votes.count() == 2
     refused = client.post(f"/desk/voting/cycles/{cycle.pk}/advance/", {"to": "announce"})
-    assert refused.status_code == 400 and "run-off" in refused.content.decode()
+    assert refused.status_code == 400 and "投票结束并计票后才能公布" in refused.content.decode()
 
 
 def test_public_pages_show_stage_candidates_and_live_figures(open_vote, client):
@@ -225,7 +225,7 @@ def test_progress_rolls_up_from_weighted_milestones(adopted):
                            milestone_id=build.pk, progress=50)  # fmt: skip
     row = queries.with_progress(type(project).objects.filter(pk=project.pk)).get()
     assert queries.progress_of(row) == round((100 * 1 + 50 * 3) / 4)
-    with pytest.raises(Exception, match="0 to 100"):
+    with pytest.raises(Exception, match="0 至 100 之间的进度"):
         projects.report_submit(actor=staff, project_id=project.pk, text="x",
                                milestone_id=design.pk, progress=101)  # fmt: skip
     assert Milestone.objects.get(pk=design.pk).progress == 100
@@ -263,7 +263,7 @@ def test_evaluation_levels_share_and_zhenhai_rules(adopted):
     ratings = ["satisfied"] * 15 + ["basically"] * 10 + ["unsatisfied"] * 5
     for deputy, rating in zip(adopted.voters, ratings, strict=False):
         projects.evaluation_submit(actor=deputy.user, project_id=project.pk, rating=rating)
-    with pytest.raises(Exception, match="already evaluated"):
+    with pytest.raises(Exception, match="已测评过本项目"):
         projects.evaluation_submit(actor=adopted.voters[0].user, project_id=project.pk,
                                    rating="satisfied")  # fmt: skip
     line = queries.evaluation_results(cycle)[0]
@@ -282,13 +282,13 @@ def test_evaluation_by_score(adopted):
     workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to="evaluate")
     for deputy, score in zip(adopted.voters, (90, 80, 70), strict=False):
         projects.evaluation_submit(actor=deputy.user, project_id=adopted.project.pk, score=score)
-    with pytest.raises(Exception, match="0 to 100"):
+    with pytest.raises(Exception, match="0–100 分"):
         projects.evaluation_submit(actor=adopted.voters[5].user, project_id=adopted.project.pk,
                                    score=101)  # fmt: skip
     cycle.refresh_from_db()
     assert queries.evaluation_results(cycle)[0].average == 80.0
     assert Evaluation.objects.count() == 3
-    with pytest.raises(Exception, match="Only deputies"):
+    with pytest.raises(Exception, match="只有参加本次票决的代表可以测评"):
         projects.evaluation_submit(actor=staff, project_id=adopted.project.pk, score=50)
 
 

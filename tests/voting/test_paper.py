@@ -35,7 +35,7 @@ def test_matching_readings_count_the_ballot(paper_vote):
     marks = {a.pk: "yes", b.pk: "no"}
     entry = ballots.paper_enter(actor=t1, vote_id=vote.pk, sheet=1, choices=marks)
     assert queries.tally(vote).returned == 0  # not counted on one teller's word
-    with pytest.raises(DomainError, match="different teller"):
+    with pytest.raises(DomainError, match="另一名计票人核录"):
         ballots.paper_confirm(actor=t1, entry_id=entry.pk, choices=marks)
     entry = ballots.paper_confirm(actor=t2, entry_id=entry.pk, choices=marks)
     assert entry.state == PaperEntry.State.COUNTED
@@ -55,9 +55,9 @@ def test_a_mismatch_is_flagged_and_not_counted_until_resolved(paper_vote):
     figures = queries.tally(vote)
     assert (figures.returned, figures.mismatched_paper, figures.pending_paper) == (0, 1, 1)
     assert Event.objects.filter(action="paper_mismatch", target_id=entry.pk).exists()
-    with pytest.raises(DomainError, match="second teller or a resolution"):
+    with pytest.raises(DomainError, match="待第二计票人核录或待处理"):
         ballots.vote_close(actor=staff, vote_id=vote.pk)
-    with pytest.raises(DomainError, match="how the mismatch"):
+    with pytest.raises(DomainError, match="不一致是如何核实处理"):
         ballots.paper_resolve(actor=t1, entry_id=entry.pk, choices={a.pk: "yes"}, note="")
     entry = ballots.paper_resolve(actor=t1, entry_id=entry.pk, choices={a.pk: "yes"},
                                   note="两名计票人共同核对原票：赞成")  # fmt: skip
@@ -73,7 +73,7 @@ def test_ballots_returned_never_exceed_ballots_issued(paper_vote):
     vote, (t1, _t2), _cands = paper_vote.vote, paper_vote.tellers, paper_vote.cands
     for sheet in (1, 2, 3):
         ballots.paper_enter(actor=t1, vote_id=vote.pk, sheet=sheet, choices={})
-    with pytest.raises(DomainError, match="cannot exceed ballots issued"):
+    with pytest.raises(DomainError, match="收回票数不得多于发出票数"):
         ballots.paper_enter(actor=t1, vote_id=vote.pk, sheet=4, choices={})
     assert PaperEntry.objects.filter(vote=vote).count() == 3
 
@@ -81,7 +81,7 @@ def test_ballots_returned_never_exceed_ballots_issued(paper_vote):
 def test_a_sheet_number_is_entered_once(paper_vote):
     vote, (t1, t2), _cands = paper_vote.vote, paper_vote.tellers, paper_vote.cands
     ballots.paper_enter(actor=t1, vote_id=vote.pk, sheet=5, choices={})
-    with pytest.raises(DomainError, match="already been entered"):
+    with pytest.raises(DomainError, match="该票号已录入"):
         ballots.paper_enter(actor=t2, vote_id=vote.pk, sheet=5, choices={})
 
 
@@ -100,9 +100,9 @@ def test_marking_more_candidates_than_seats_makes_the_ballot_invalid(paper_vote)
 
 def test_a_deputy_with_a_paper_ballot_cannot_also_vote_electronically(paper_vote):
     vote, deputy = paper_vote.vote, paper_vote.voters[0]
-    with pytest.raises(DomainError, match="already voted"):
+    with pytest.raises(DomainError, match="已在本次票决中投过票"):
         ballots.ballot_cast(actor=deputy.user, vote_id=vote.pk, choices={})
-    with pytest.raises(DomainError, match="Already has a ballot"):
+    with pytest.raises(DomainError, match="已领取或已投选票"):
         ballots.paper_issue(actor=paper_vote.tellers[0], vote_id=vote.pk,
                             representative_ids=[deputy.pk])  # fmt: skip
 

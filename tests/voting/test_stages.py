@@ -42,16 +42,16 @@ def test_a_stage_change_writes_an_audit_event_and_a_skipped_stage_is_refused(vwo
     assert (event.from_state, event.to_state, event.note, event.actor) == (
         "solicit", "shortlist", "征集结束", staff,
     )  # fmt: skip
-    with pytest.raises(DomainError, match="no candidate"):
+    with pytest.raises(DomainError, match="尚无候选项目"):
         workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to=Stage.DELIBERATE)
-    with pytest.raises(DomainError, match="Unknown stage"):
+    with pytest.raises(DomainError, match="未知阶段"):
         workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to="bogus")
 
 
 def test_announce_needs_a_counted_vote(vworld):
     cycle = build_cycle(vworld.staff, vworld.base.regions["townA1"], proposals=3, candidates=3,
                         seats=2)  # fmt: skip
-    with pytest.raises(DomainError, match="closed and counted"):
+    with pytest.raises(DomainError, match="投票结束并计票后才能公布"):
         workflow.cycle_advance(actor=vworld.staff, cycle_id=cycle.pk, to=Stage.ANNOUNCE)
 
 
@@ -72,15 +72,15 @@ def test_proposals_only_while_soliciting_and_duplicates_add_support(vworld):
     target = workflow.proposal_merge(actor=staff, proposal_id=dup.pk, into_id=first.pk)
     assert target.support == 3
     assert Proposal.objects.get(pk=dup2.pk).merged_into_id == first.pk  # follows to the root
-    with pytest.raises(DomainError, match="itself"):
+    with pytest.raises(DomainError, match="不能与自身合并"):
         workflow.proposal_merge(actor=staff, proposal_id=first.pk, into_id=first.pk)
     with pytest.raises(PermissionDenied):  # a signed-out citizen proposes as a citizen only
         workflow.proposal_submit(cycle_id=cycle.pk, source="deputy", title="x", description="y")
-    with pytest.raises(DomainError, match="phone"):
+    with pytest.raises(DomainError, match="有效的电话号码"):
         workflow.proposal_submit(cycle_id=cycle.pk, source="citizen", title="x", description="y",
                                  proposer_phone="12345")  # fmt: skip
     workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to=Stage.SHORTLIST)
-    with pytest.raises(DomainError, match="no longer taking"):
+    with pytest.raises(DomainError, match="已停止征集建议"):
         workflow.proposal_submit(cycle_id=cycle.pk, source="citizen", title="x", description="y")
 
 
@@ -105,7 +105,7 @@ def test_candidates_keep_their_proposals_and_are_refused_outside_the_stage(vworl
     first = cycle.candidates.get(number=1)
     assert [p.title for p in first.proposals.all()] == ["建议0"]
     assert first.proposals.get().state == Proposal.State.SHORTLISTED
-    with pytest.raises(DomainError, match="shortlisting or deliberating"):
+    with pytest.raises(DomainError, match="须在初定或审议阶段"):
         workflow.candidate_create(actor=vworld.staff, cycle_id=cycle.pk, title="晚了",
                                   description="x", budget="1", department=first.department,
                                   starts_on=first.starts_on, ends_on=first.ends_on)  # fmt: skip

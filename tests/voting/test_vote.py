@@ -92,7 +92,7 @@ def test_tie_at_the_tenth_seat_is_reported_and_decided_by_a_runoff(vworld):
     assert set(
         Candidate.objects.filter(cycle=cycle, outcome="pending").values_list("number", flat=True)
     ) == {10, 11}
-    with pytest.raises(DomainError, match="run-off"):
+    with pytest.raises(DomainError, match="须再次投票后才能公布"):
         workflow.cycle_advance(actor=vworld.staff, cycle_id=cycle.pk, to=Cycle.Stage.ANNOUNCE)
 
     runoff = workflow.vote_runoff(actor=vworld.staff, vote_id=vote.pk)
@@ -126,7 +126,7 @@ def test_a_second_ballot_from_the_same_deputy_is_refused(vworld):
     _cycle, vote = prepare(vworld)
     deputy = vworld.voters[0]
     ballots.ballot_cast(actor=deputy.user, vote_id=vote.pk, choices={})
-    with pytest.raises(DomainError, match="already voted"):
+    with pytest.raises(DomainError, match="已在本次票决中投过票"):
         ballots.ballot_cast(actor=deputy.user, vote_id=vote.pk, choices={})
     assert VoterRecord.objects.filter(vote=vote).count() == 1
     assert Ballot.objects.filter(vote=vote).count() == 1
@@ -155,7 +155,7 @@ def test_deputy_not_on_the_roll_cannot_vote_and_outsiders_get_404(vworld):
 def test_too_many_yes_votes_on_an_electronic_ballot_are_refused(vworld):
     _cycle, vote = prepare(vworld, candidates=12, seats=10)
     marks = {c.pk: "yes" for c in candidates_of(vote)}
-    with pytest.raises(DomainError, match="at most 10"):
+    with pytest.raises(DomainError, match="最多对 10 个项目投赞成票"):
         ballots.ballot_cast(actor=vworld.voters[0].user, vote_id=vote.pk, choices=marks)
     assert not VoterRecord.objects.exists()
 
@@ -172,11 +172,11 @@ def test_bad_ballot_input_is_a_clear_error_and_stores_nothing(vworld):
 def test_ballots_only_while_the_vote_is_open(vworld):
     cycle = build_cycle(vworld.staff, vworld.base.regions["townA1"])
     vote = workflow.vote_prepare(actor=vworld.staff, cycle_id=cycle.pk)
-    with pytest.raises(DomainError, match="not open"):
+    with pytest.raises(DomainError, match="本次投票不在进行中"):
         ballots.ballot_cast(actor=vworld.voters[0].user, vote_id=vote.pk, choices={})
     workflow.vote_open(actor=vworld.staff, vote_id=vote.pk)
     ballots.vote_close(actor=vworld.staff, vote_id=vote.pk)
-    with pytest.raises(DomainError, match="not open"):
+    with pytest.raises(DomainError, match="本次投票不在进行中"):
         ballots.ballot_cast(actor=vworld.voters[0].user, vote_id=vote.pk, choices={})
     with pytest.raises(TransitionError):
         ballots.vote_close(actor=vworld.staff, vote_id=vote.pk)
@@ -184,7 +184,7 @@ def test_ballots_only_while_the_vote_is_open(vworld):
 
 def test_a_list_without_more_candidates_than_seats_cannot_go_to_the_vote(vworld):
     staff, region = vworld.staff, vworld.base.regions["townA1"]
-    with pytest.raises(DomainError, match="more candidates"):
+    with pytest.raises(DomainError, match="须多于拟确定项目数"):
         build_cycle(staff, region, proposals=10, candidates=10, seats=10)
     cycle = build_cycle(
         staff, region, proposals=10, candidates=10, seats=10, require_more_candidates=False

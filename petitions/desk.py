@@ -39,7 +39,7 @@ from petitions.forms_desk import (
 )
 from petitions.models import Petition, PetitionPhoto
 from portal import access, events
-from portal.errors import DomainError
+from portal.errors import DomainError, show_on_form
 from portal.models import Region
 from portal.pagination import EstimatedCountPaginator
 
@@ -171,10 +171,6 @@ def _form(name: str, petition: Petition, data=None, initial=None) -> forms.Form:
     return ACTIONS[name].form(data, **kwargs)
 
 
-def _apply_domain_error(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 # --- pages ----------------------------------------------------------------------------
 
 
@@ -295,7 +291,7 @@ def petition_action(request, pk, action):
         try:
             spec.run(user, petition, form.cleaned_data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, spec.done)
             if access.can(user, access.VIEW, petition):
@@ -322,7 +318,7 @@ def petition_new(request):
                 wants_feedback=data["wants_feedback"], client_token=data["client_token"] or None,
             )  # fmt: skip
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(
                 request,

@@ -27,7 +27,7 @@ from petitions.models import (
 )
 from portal import access, events
 from portal.calendar import add_working_days
-from portal.errors import DomainError
+from portal.errors import DomainError, required_text
 from portal.models import Department, Region
 
 log = logging.getLogger(__name__)
@@ -79,13 +79,6 @@ def _staff_petition(actor, petition_id: int) -> Petition:
     return petition
 
 
-def _required(text: str, field: str, message: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise DomainError(message, field=field)
-    return text
-
-
 # --- intake ---------------------------------------------------------------------------
 
 
@@ -121,8 +114,8 @@ def petition_submit(
         station = Station.objects.filter(pk=station_id, is_active=True).first()
         if station is None:
             raise DomainError(_("No such liaison station."), field="station")
-    title = _required(title, "title", _("Give the issue a short title."))
-    description = _required(description, "description", _("Describe the problem."))
+    title = required_text(title, "title", _("Give the issue a short title."))
+    description = required_text(description, "description", _("Describe the problem."))
     if len(title) > 100:
         raise DomainError(_("The title is longer than 100 characters."), field="title")
     if len(description) > 5000:
@@ -197,7 +190,9 @@ def petition_accept(*, actor, petition_id: int, note: str = "") -> Petition:
 def petition_reject(*, actor, petition_id: int, reason: str) -> Petition:
     """Do not accept the issue, with a reason the citizen sees."""
     petition = _staff_petition(actor, petition_id)
-    petition.public_reason = _required(reason, "reason", _("Give the reason the citizen will see."))
+    petition.public_reason = required_text(
+        reason, "reason", _("Give the reason the citizen will see.")
+    )
     _move(actor, petition, State.REJECTED, "petition_reject", petition.public_reason)
     _notify(petition, "closed")
     return petition
@@ -227,7 +222,7 @@ def petition_answer(*, actor, petition_id: int, text: str) -> Petition:
     """Answer the citizen directly from the congress office (no handling unit needed)."""
     petition = _staff_petition(actor, petition_id)
     _follows_matter(petition)
-    text = _required(text, "text", _("Write the answer."))
+    text = required_text(text, "text", _("Write the answer."))
     petition.ensure_can_move_to(State.REPLIED)
     PetitionReply.objects.create(
         region=petition.region, petition=petition, round=petition.round,
@@ -324,31 +319,17 @@ def petition_settle_by_matter(*, actor, petition_id: int, matter_id: int, outcom
 def reply_working_days(region: Region) -> int:
     """Return the reply deadline of the nearest region up the tree that sets one."""
     setting = (
-        ReplyDeadline.objects.filter(region__path__in=_ancestor_paths(region.path))
+        ReplyDeadline.objects.filter(region__path__in=region.ancestor_paths)
         .order_by("-region__level")
         .first()
     )
     return setting.working_days if setting else DEFAULT_REPLY_DAYS
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    parts = path.strip("/").split("/")
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
 def units_for(petition: Petition):
     """Return the active handling units that may take the issue: those of its region and of
     every region above it (a county matter goes up to a county department)."""
-    return units_for_region(petition.region)
-
-
-def units_for_region(region: Region):
-    """Return the active handling units of ``region`` and of every region above it."""
-    return (
-        Department.objects.filter(region__path__in=_ancestor_paths(region.path), is_active=True)
-        .select_related("region")
-        .order_by("-region__level", "name")
-    )
+    return Department.units_for(petition.region)
 
 
 @transaction.atomic
@@ -405,7 +386,7 @@ def _assigned_unit_petition(actor, petition_id: int) -> Petition:
 def petition_reply(*, actor, petition_id: int, text: str) -> Petition:
     """The handling unit replies to the citizen."""
     petition = _assigned_unit_petition(actor, petition_id)
-    text = _required(text, "text", _("Write the reply."))
+    text = required_text(text, "text", _("Write the reply."))
     petition.ensure_can_move_to(State.REPLIED)
     if petition.state != State.FORWARDED:
         raise DomainError(_("Only an issue being handled can be replied to."))
@@ -422,7 +403,7 @@ def petition_reply(*, actor, petition_id: int, text: str) -> Petition:
 def petition_hand_back(*, actor, petition_id: int, reason: str) -> Petition:
     """The handling unit is not responsible and returns the issue to the office, with a reason."""
     petition = _assigned_unit_petition(actor, petition_id)
-    reason = _required(reason, "reason", _("Say why the unit is not responsible."))
+    reason = required_text(reason, "reason", _("Say why the unit is not responsible."))
     if petition.state != State.FORWARDED:
         raise DomainError(_("Only an issue being handled can be handed back."))
     PetitionReply.objects.create(
@@ -493,7 +474,7 @@ def petition_close(*, actor, petition_id: int, resolved: bool, reason: str = "")
         _move(actor, petition, State.RESOLVED, "petition_close", reason)
         _mark_matter_solved(petition)
     else:
-        petition.public_reason = _required(
+        petition.public_reason = required_text(
             reason, "reason", _("Give the reason the citizen will see.")
         )
         _move(actor, petition, State.CLOSED_UNRESOLVED, "petition_close", reason)
@@ -507,8 +488,8 @@ def petition_publish(*, actor, petition_id: int, title: str, summary: str) -> Pe
     petition = _staff_petition(actor, petition_id)
     if petition.state != State.RESOLVED:
         raise DomainError(_("Only a resolved issue can be published."))
-    petition.published_title = _required(title, "title", _("Give the published title."))[:100]
-    petition.published_summary = _required(
+    petition.published_title = required_text(title, "title", _("Give the published title."))[:100]
+    petition.published_summary = required_text(
         summary, "summary", _("Describe the outcome to publish.")
     )
     petition.published = True

@@ -72,6 +72,17 @@ class Region(models.Model):
         """Return the materialized path of a region with this code under ``parent``."""
         return f"{parent.path if parent else '/'}{code}/"
 
+    @staticmethod
+    def ancestor_paths_of(path: str) -> list[str]:
+        """Return the paths of the region at ``path`` and of every region above it, root
+        first: "everything above X" is then one ``path__in`` filter."""
+        parts = path.strip("/").split("/")
+        return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+    @property
+    def ancestor_paths(self) -> list[str]:
+        return Region.ancestor_paths_of(self.path)
+
     def is_within(self, other: "Region") -> bool:
         """Return True when this region is ``other`` or lies below it."""
         return self.path.startswith(other.path)
@@ -106,6 +117,16 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def units_for(region: Region):
+        """Return the active handling units of ``region`` and of every region above it (a
+        county matter goes up to a county department), nearest first."""
+        return (
+            Department.objects.filter(region__path__in=region.ancestor_paths, is_active=True)
+            .select_related("region")
+            .order_by("-region__level", "name")
+        )
 
 
 class User(AbstractUser):

@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from portal import access
-from portal.errors import DomainError
+from portal.errors import DomainError, show_on_form
 from portal.pagination import EstimatedCountPaginator
 from stations import queries, workflow
 from stations.forms import MatterFormSet, ReceptionForm
@@ -38,11 +38,6 @@ def _matters_from(formset) -> list[workflow.MatterInput]:
         for f in formset.forms
         if f.cleaned_data and (f.cleaned_data.get("content") or "").strip()
     ]
-
-
-def _apply_domain_error(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 @login_required
@@ -90,7 +85,7 @@ def reception_new(request):
                 matters=_matters_from(formset),
             )  # fmt: skip
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("The reception has been recorded."))
             return redirect("stations_desk:reception_list")
@@ -138,9 +133,7 @@ def reception_edit(request, pk):
                 summary=data["summary"], matters=_matters_from(formset),
             )  # fmt: skip
         except (DomainError, PermissionDenied) as exc:
-            _apply_domain_error(
-                form, exc if isinstance(exc, DomainError) else DomainError(str(exc))
-            )
+            show_on_form(form, exc if isinstance(exc, DomainError) else DomainError(str(exc)))
         else:
             messages.success(request, _("The reception has been updated."))
             return redirect("stations_desk:reception_list")

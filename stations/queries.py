@@ -102,7 +102,7 @@ def station_statistics(
     paths = {
         p
         for s in stations
-        for p in _ancestor_paths(s.region.path)
+        for p in Region.ancestor_paths_of(s.region.path)
         if not roots or any(p.startswith(root) for root in roots)
     }
     regions = {
@@ -112,18 +112,14 @@ def station_statistics(
     for station in stations:
         figures = per_station[station.pk]
         figures.stations = 1
-        ancestors = [regions[p] for p in _ancestor_paths(station.region.path) if p in regions]
+        ancestors = [
+            regions[p] for p in Region.ancestor_paths_of(station.region.path) if p in regions
+        ]
         for node in ancestors:
             node.figures.add(figures)
         if ancestors:
             ancestors[-1].stations.append((station, figures))
     return sorted(regions.values(), key=lambda node: node.region.path)
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    """Return the paths of a region and its ancestors, root first."""
-    parts = path.strip("/").split("/")
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 @dataclass

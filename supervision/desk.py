@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from petitions.models import Petition
 from portal import access, events
-from portal.errors import DomainError
+from portal.errors import DomainError, show_on_form
 from portal.models import Region
 from portal.pagination import EstimatedCountPaginator
 from supervision import forms as f
@@ -192,10 +192,6 @@ def _initial(name: str, matter: Matter) -> dict | None:
     return None
 
 
-def _apply_domain_error(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 # --- pages -----------------------------------------------------------------------------------
 
 
@@ -254,7 +250,7 @@ def matter_new(request):
                 else None,
             )  # fmt: skip
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("The matter is on the list."))
             return redirect("supervision_desk:matter_detail", pk=matter.pk)
@@ -356,7 +352,7 @@ def matter_action(request, pk, action):
         try:
             spec.run(user, matter, form.cleaned_data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, spec.done)
             if access.can(user, access.VIEW, matter):

@@ -69,8 +69,7 @@ def member_candidates(matter: Matter) -> QuerySet[User]:
     """Accounts that may join the group: office staff at home in the matter's region or above,
     and deputies managed or elected in the region's area (the workflow checks again)."""
     path = matter.region.path
-    parts = path.strip("/").split("/")
-    above = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    above = matter.region.ancestor_paths
     related = Q(path__startswith=path) | Q(path__in=above)
     regions = Region.objects.filter(related).values("pk")
     from stations.models import Mandate

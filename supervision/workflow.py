@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from petitions import workflow as petitions_workflow
 from portal import access, events
-from portal.errors import DomainError
+from portal.errors import DomainError, required_text
 from portal.models import Department, Region, User
 from supervision.models import (
     Evaluation,
@@ -43,15 +43,6 @@ MEMBER_ACTIONS = (access.VIEW, access.MANAGE)
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def _required(text: str, field: str, message: str, limit: int | None = None) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise DomainError(message, field=field)
-    if limit and len(text) > limit:
-        raise DomainError(_("At most %(limit)d characters.") % {"limit": limit}, field=field)
-    return text
 
 
 def _date(value, field: str) -> datetime.date:
@@ -148,7 +139,7 @@ def _current_round(matter: Matter) -> Round:
 
 def units_for(region: Region):
     """The departments that may handle a matter of ``region``: its own and those above."""
-    return petitions_workflow.units_for_region(region)
+    return Department.units_for(region)
 
 
 # --- the matter list ---------------------------------------------------------------------
@@ -166,8 +157,8 @@ def matter_create(
         raise DomainError(_("Choose the region of the matter."), field="region")
     if not access.can_by_region(actor, access.MANAGE, region):
         raise PermissionDenied(_("Only the congress office of the region does this."))
-    title = _required(title, "title", _("Give the matter a short title."), limit=100)
-    description = _required(description, "description", _("Describe the matter."), limit=5000)
+    title = required_text(title, "title", _("Give the matter a short title."), limit=100)
+    description = required_text(description, "description", _("Describe the matter."), limit=5000)
     ids = sorted({int(pk) for pk in petition_ids})
     if len(ids) > MAX_ISSUES:
         raise DomainError(_("At most 500 issues at a time."), field="petitions")
@@ -234,7 +225,7 @@ def matter_study(
     studied_on = _date(studied_on, "studied_on")
     if studied_on > timezone.localdate():
         raise DomainError(_("The study cannot be in the future."), field="studied_on")
-    decision = _required(decision, "decision", _("Record the decision of the study."), 5000)
+    decision = required_text(decision, "decision", _("Record the decision of the study."), 5000)
     if classification not in Classification.values:
         raise DomainError(_("Choose how the matter is handled."), field="classification")
     to = {
@@ -244,7 +235,7 @@ def matter_study(
     }[classification]
     matter.ensure_can_move_to(to)
     if classification == Classification.EXPLAIN:
-        matter.explanation = _required(
+        matter.explanation = required_text(
             explanation, "explanation", _("Write the explanation the citizens will read."), 5000
         )
     matter.classification, matter.studied_on, matter.study_decision = (
@@ -450,7 +441,7 @@ def matter_log(*, actor, matter_id: int, kind: str, happened_on, text: str,
     happened_on = _date(happened_on, "happened_on")
     if happened_on > timezone.localdate():
         raise DomainError(_("The date cannot be in the future."), field="happened_on")
-    text = _required(text, "text", _("Write what was done."), 5000)
+    text = required_text(text, "text", _("Write what was done."), 5000)
     log = WorkLog(region=matter.region, matter=matter, round=matter.round, kind=kind,
                   happened_on=happened_on, text=text, author=actor)  # fmt: skip
     if photo is not None:
@@ -472,7 +463,7 @@ def matter_report_completion(*, actor, matter_id: int, report: str) -> Matter:
     """The department reports the round's work done: the group evaluates next."""
     matter = _unit_matter(actor, matter_id)
     matter.ensure_can_move_to(State.EVALUATING)
-    report = _required(report, "report", _("Describe what was done."), 5000)
+    report = required_text(report, "report", _("Describe what was done."), 5000)
     current = _current_round(matter)
     current.completed_at, current.completion_report = timezone.now(), report
     current.save(update_fields=["completed_at", "completion_report"])
@@ -508,13 +499,13 @@ def matter_evaluate(
     checked_on = _date(checked_on, "checked_on")
     if checked_on > timezone.localdate():
         raise DomainError(_("The date cannot be in the future."), field="checked_on")
-    findings = _required(findings, "findings", _("Record what the group found on site."), 5000)
+    findings = required_text(findings, "findings", _("Record what the group found on site."), 5000)
     satisfied = verdict == Evaluation.Verdict.SATISFIED
     if satisfied:
-        result = _required(result, "result", _("Write the result the citizens will be told."),
+        result = required_text(result, "result", _("Write the result the citizens will be told."),
                            5000)  # fmt: skip
     else:
-        rectification = _required(
+        rectification = required_text(
             rectification, "rectification", _("Write the rectification opinions."), 5000
         )
         new_due_on = _check_due(new_due_on, "new_due_on")
@@ -566,8 +557,8 @@ def matter_publish(*, actor, matter_id: int, title: str, summary: str) -> Matter
     matter = _office_matter(actor, matter_id)
     if matter.state != State.CLOSED:
         raise DomainError(_("Only a matter closed as solved can be published."))
-    matter.published_title = _required(title, "title", _("Give the published title."), 100)
-    matter.published_summary = _required(
+    matter.published_title = required_text(title, "title", _("Give the published title."), 100)
+    matter.published_summary = required_text(
         summary, "summary", _("Describe the outcome to publish."), 5000
     )
     matter.published = True

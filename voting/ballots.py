@@ -25,7 +25,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from portal import access, events
-from portal.errors import DomainError
+from portal.errors import DomainError, required_text
 from stations.models import Representative
 from voting import counting, queries
 from voting.models import (
@@ -40,7 +40,7 @@ from voting.models import (
     VoteResult,
     VoterRecord,
 )
-from voting.workflow import office_object, required
+from voting.workflow import office_object
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 RECEIPT_LENGTH = 12
@@ -305,7 +305,7 @@ def paper_resolve(*, actor, entry_id: int, choices: Mapping, invalid: bool = Fal
     entry, vote = _teller_entry(actor, entry_id)
     if entry.state != PaperEntry.State.MISMATCH:
         raise DomainError(_("Only a mismatch is resolved."))
-    note = required(note, "note", _("Say how the mismatch was settled."), 2000)
+    note = required_text(note, "note", _("Say how the mismatch was settled."), 2000)
     reading = _reading(vote, _candidate_ids(vote), choices, invalid)
     entry.resolved_by = actor
     entry.resolution_note = note
@@ -322,7 +322,7 @@ def paper_discard(*, actor, entry_id: int, note: str) -> PaperEntry:
     """Drop an entry made in error (a wrong sheet number) before it was counted."""
     entry, vote = _teller_entry(actor, entry_id)
     entry.ensure_can_move_to(PaperEntry.State.DISCARDED)
-    note = required(note, "note", _("Say why the entry is dropped."), 2000)
+    note = required_text(note, "note", _("Say why the entry is dropped."), 2000)
     before = entry.state
     entry.state = PaperEntry.State.DISCARDED
     entry.resolved_by = actor

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal import access
-from portal.errors import DomainError
+from portal.errors import DomainError, show_on_form
 from voting import ballots, queries, workflow
 from voting import projects as project_flow
 from voting.forms import (
@@ -47,10 +47,6 @@ from voting.models import (
 )
 
 Stage = Cycle.Stage
-
-
-def _field_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # --- home and cycles -------------------------------------------------------------------
@@ -142,7 +138,7 @@ def ballot(request, pk: int):
             receipt = ballots.ballot_cast(actor=request.user, vote_id=vote.pk,
                                           choices=form.marks())  # fmt: skip
         except DomainError as error:
-            _field_error(form, error)
+            show_on_form(form, error)
             status = 400
         else:
             context = {"vote": vote, "receipt": ballots.format_receipt(receipt)}
@@ -236,7 +232,7 @@ def vote_action(request, pk: int, action: str):
                     choices=form.marks(), invalid=form.cleaned_data["invalid"],
                 )  # fmt: skip
             except DomainError as error:
-                _field_error(form, error)
+                show_on_form(form, error)
                 return paper(request, pk, {"enter": form}, status=400)
             messages.success(request, _("Sheet %(sheet)d entered; a second teller confirms it.")
                              % {"sheet": entry.sheet})  # fmt: skip
@@ -389,7 +385,7 @@ def project_action(request, pk: int, action: str):
                 project_flow.evaluation_submit(actor=user, project_id=project.pk,
                                                rating=data["rating"], score=data["score"])  # fmt: skip
         except DomainError as error:
-            _field_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("voting_desk:project", pk=project.pk)

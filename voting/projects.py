@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal import access, events
-from portal.errors import DomainError
+from portal.errors import DomainError, required_text
 from stations.models import Representative
 from voting.models import (
     Candidate,
@@ -26,7 +26,6 @@ from voting.models import (
     RollEntry,
     SupervisionVisit,
 )
-from voting.workflow import required
 
 Stage = Cycle.Stage
 SUPERVISED_STAGES = {Stage.ANNOUNCE, Stage.SUPERVISE, Stage.EVALUATE}
@@ -71,7 +70,7 @@ def milestone_add(*, actor, project_id: int, title: str, due_on: datetime.date |
                   weight: int = 1) -> Milestone:  # fmt: skip
     project = _project(actor, project_id, lock=True)
     _require_office_or_department(actor, project)
-    title = required(title, "title", _("Give the milestone a title."), 100)
+    title = required_text(title, "title", _("Give the milestone a title."), 100)
     if not isinstance(weight, int) or not 1 <= weight <= 100:
         raise DomainError(_("Enter a weight from 1 to 100."), field="weight")
     milestone = Milestone.objects.create(
@@ -90,7 +89,7 @@ def report_submit(
     for a milestone updates it. ``photos`` are already re-encoded (``petitions.images``)."""
     project = _project(actor, project_id, lock=True)
     _require_office_or_department(actor, project)
-    text = required(text, "text", _("Write the report."), 5000)
+    text = required_text(text, "text", _("Write the report."), 5000)
     if len(photos) > MAX_PHOTOS:
         raise DomainError(_("At most 6 photos."), field="photos")
     milestone = None
@@ -151,7 +150,7 @@ def visit_record(*, actor, project_id: int, date: datetime.date, findings: str,
         raise DomainError(_("Choose deputies of this cycle."), field="deputies")
     if not isinstance(date, datetime.date):
         raise DomainError(_("Enter the date of the visit."), field="date")
-    findings = required(findings, "findings", _("Write what the deputies found."), 5000)
+    findings = required_text(findings, "findings", _("Write what the deputies found."), 5000)
     visit = SupervisionVisit.objects.create(
         region=project.region, project=project, date=date, findings=findings, recorded_by=actor
     )

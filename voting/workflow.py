@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import access, events
-from portal.errors import DomainError
+from portal.errors import DomainError, required_text
 from portal.models import Department, Region
 from stations.models import MandateLevel, Representative
 from voting.models import Candidate, Cycle, Proposal, RollEntry, Vote
@@ -32,15 +32,6 @@ MANDATE_OF_LEVEL = {
     Region.Level.COUNTY: MandateLevel.COUNTY,
     Region.Level.TOWNSHIP: MandateLevel.TOWNSHIP,
 }
-
-
-def required(text: str, field: str, message: str, limit: int | None = None) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise DomainError(message, field=field)
-    if limit is not None and len(text) > limit:
-        raise DomainError(_("At most %(limit)d characters.") % {"limit": limit}, field=field)
-    return text
 
 
 def office_object(actor, queryset, pk, *, lock: bool = True):
@@ -92,7 +83,7 @@ def cycle_create(*, actor, region_id: int, year: int, title: str, **settings) ->
     if unknown:
         raise DomainError(_("Unknown setting."), field=sorted(unknown)[0])
     _check_settings(settings)
-    title = required(title, "title", _("Give the cycle a title."), 100)
+    title = required_text(title, "title", _("Give the cycle a title."), 100)
     if Cycle.objects.filter(region=region, year=year, title=title).exists():
         raise DomainError(_("This region already has a cycle with this title."), field="title")
     cycle = Cycle.objects.create(region=region, year=year, title=title, **settings)
@@ -214,8 +205,8 @@ def proposal_submit(
     if cycle.stage != Stage.SOLICIT:
         raise DomainError(_("This cycle is no longer taking proposals."), field="cycle")
     who = _proposer(actor, source, cycle)
-    title = required(title, "title", _("Give the proposal a short title."), 100)
-    description = required(description, "description", _("Describe the project."), 5000)
+    title = required_text(title, "title", _("Give the proposal a short title."), 100)
+    description = required_text(description, "description", _("Describe the project."), 5000)
     proposer_name = (proposer_name or "").strip()
     if len(proposer_name) > 64:
         raise DomainError(_("The name is longer than 64 characters."), field="proposer_name")
@@ -278,7 +269,9 @@ def proposal_merge(*, actor, proposal_id: int, into_id: int) -> Proposal:
 def proposal_decline(*, actor, proposal_id: int, reason: str) -> Proposal:
     proposal = office_object(actor, Proposal.objects.all(), proposal_id)
     proposal.ensure_can_move_to(Proposal.State.DECLINED)
-    proposal.decline_reason = required(reason, "reason", _("Say why it is not taken up."), 2000)
+    proposal.decline_reason = required_text(
+        reason, "reason", _("Say why it is not taken up."), 2000
+    )
     before = proposal.state
     proposal.state = Proposal.State.DECLINED
     proposal.save(update_fields=["state", "decline_reason"])
@@ -291,8 +284,8 @@ def proposal_decline(*, actor, proposal_id: int, reason: str) -> Proposal:
 
 
 def _candidate_fields(cycle: Cycle, data: dict) -> dict:
-    title = required(data.get("title"), "title", _("Give the project a title."), 100)
-    description = required(data.get("description"), "description", _("Describe the project."))
+    title = required_text(data.get("title"), "title", _("Give the project a title."), 100)
+    description = required_text(data.get("description"), "description", _("Describe the project."))
     try:
         budget = Decimal(str(data.get("budget")))
     except (ArithmeticError, ValueError, TypeError):
@@ -383,7 +376,7 @@ def candidate_withdraw(*, actor, candidate_id: int, reason: str) -> Candidate:
         raise DomainError(_("Candidates are withdrawn while shortlisting or deliberating."))
     if candidate.withdrawn:
         raise DomainError(_("The candidate has already been withdrawn."))
-    reason = required(reason, "reason", _("Say why the candidate is withdrawn."), 2000)
+    reason = required_text(reason, "reason", _("Say why the candidate is withdrawn."), 2000)
     candidate.withdrawn = True
     candidate.save(update_fields=["withdrawn"])
     events.record(actor=actor, target=candidate, action="candidate_withdraw", note=reason)

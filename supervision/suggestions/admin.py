@@ -23,7 +23,7 @@ from portal.admin_base import (
     selected_pks,
 )
 from portal.errors import DomainError
-from portal.models import Department
+from portal.models import Department, Region
 from supervision.suggestions import queries, workflow
 from supervision.suggestions.models import (
     Committee,
@@ -188,7 +188,7 @@ class SuggestionAdmin(ReadOnlyScopedAdmin):
         if not waiting:
             self.message_user(request, _("Select accepted suggestions to assign."), messages.ERROR)
             return None
-        paths = {p for s in waiting for p in workflow._ancestor_paths(s.region.path)}
+        paths = {p for s in waiting for p in Region.ancestor_paths_of(s.region.path)}
         units = list(
             Department.objects.filter(region__path__in=paths, is_active=True).order_by(
                 "-region__level", "name"

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal import access, events
-from portal.errors import DomainError
+from portal.errors import DomainError, show_on_form
 from portal.models import Department, Region
 from portal.pagination import EstimatedCountPaginator
 from supervision.suggestions import exports, queries, similar, workflow
@@ -61,7 +61,7 @@ def roles(user, s: Suggestion) -> set[str]:
         found |= {"office", "supervisor"}
     if access.can_by_region(user, access.APPROVE, s):
         found.add("approver")
-    if s.origin_region_id and workflow._manages(user, s.origin_region):
+    if s.origin_region_id and access.can_by_region(user, access.MANAGE, s.origin_region):
         found.add("first_reviewer")
     if getattr(user, "department_id", None):
         assignment = UnitAssignment.objects.filter(
@@ -175,15 +175,11 @@ def _form(name: str, s: Suggestion, data=None, files=None) -> forms.Form:
         kwargs["units"] = workflow.units_for(s)
     if name == "mark_key":
         kwargs["committees"] = Committee.objects.filter(
-            region__path__in=workflow._ancestor_paths(s.region.path)
+            region__path__in=Region.ancestor_paths_of(s.region.path)
         )
     if name == "reply":
         kwargs["files"] = files
     return ACTIONS[name].form(data, **kwargs)
-
-
-def _apply_error(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 # --- list -----------------------------------------------------------------------------
@@ -226,7 +222,7 @@ def suggestion_list(request):
 
 def _targets(rep) -> list[tuple[str, str]]:
     """Sessions and congresses a deputy may file to: their own region and those above."""
-    paths = workflow._ancestor_paths(rep.region.path)
+    paths = Region.ancestor_paths_of(rep.region.path)
     regions = list(Region.objects.filter(path__in=paths).order_by("-level"))
     sessions = Session.objects.filter(region__in=regions)
     found = [(f"session:{s.pk}", s.name) for s in sessions.order_by("-opens_on")[:20]]
@@ -240,7 +236,7 @@ def _targets(rep) -> list[tuple[str, str]]:
 def _cosigner_choices(rep):
     from stations.models import Representative
 
-    county = workflow._ancestor_paths(rep.region.path)[: 2 if rep.region.level > 1 else 1][-1]
+    county = Region.ancestor_paths_of(rep.region.path)[: 2 if rep.region.level > 1 else 1][-1]
     return (
         Representative.objects.filter(region__path__startswith=county, is_active=True)
         .exclude(pk=rep.pk)
@@ -269,7 +265,7 @@ def suggestion_new(request):
                     **form.target_kwargs(),
                 )  # fmt: skip
             except DomainError as exc:
-                _apply_error(form, exc)
+                show_on_form(form, exc)
             else:
                 messages.success(
                     request, _("The draft has been saved. Submit it when it is ready.")
@@ -314,7 +310,7 @@ def suggestion_edit(request, pk):
                     category=data["category"], cosigner_ids=[int(x) for x in data["cosigners"]],
                 )  # fmt: skip
             except DomainError as exc:
-                _apply_error(form, exc)
+                show_on_form(form, exc)
             else:
                 messages.success(request, _("The suggestion has been saved."))
                 return redirect("suggestions_desk:detail", pk=s.pk)
@@ -427,7 +423,7 @@ def suggestion_action(request, pk, action):
         try:
             spec.run(user, s, form.cleaned_data)
         except DomainError as exc:
-            _apply_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, spec.done)
             if access.can(user, access.VIEW, s):
@@ -472,7 +468,7 @@ def assign_batch(request):
         .order_by("session_id", "number", "id")[:200]
     )
     region_paths = {s.region.path for s in waiting}
-    ancestor_paths = {p for path in region_paths for p in workflow._ancestor_paths(path)}
+    ancestor_paths = {p for path in region_paths for p in Region.ancestor_paths_of(path)}
     units = list(
         Department.objects.filter(region__path__in=ancestor_paths, is_active=True)
         .select_related("region").order_by("-region__level", "name")

@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.access import APPROVE, SCOPE_CODENAMES
-from portal.models import RegionUserObjectPermission, User
+from portal.models import Region, RegionUserObjectPermission, User
 from portal.reminders import Sweep, register
 from supervision.suggestions.models import Committee, Suggestion, UnitAssignment
-from supervision.suggestions.workflow import _ancestor_paths
 
 
 def being_handled(today):
@@ -46,7 +45,7 @@ def supervisors(suggestions) -> dict[int, list[User]]:
             "region"
         )
     }
-    paths = {p for region in regions.values() for p in _ancestor_paths(region.path)}
+    paths = {p for region in regions.values() for p in Region.ancestor_paths_of(region.path)}
     leaders = defaultdict(list)
     grants = RegionUserObjectPermission.objects.filter(
         permission__codename=SCOPE_CODENAMES[APPROVE], content_object__path__in=paths,
@@ -64,7 +63,7 @@ def supervisors(suggestions) -> dict[int, list[User]]:
     result = {}
     for s in suggestions:
         people = list(members.get(s.committee_id, []))
-        for path in _ancestor_paths(regions[s.pk].path):
+        for path in Region.ancestor_paths_of(regions[s.pk].path):
             people += leaders.get(path, [])
         result[s.pk] = people
     return result

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from petitions.topics import analyse
-from supervision.suggestions import workflow
+from portal.models import Region
 from supervision.suggestions.models import Suggestion
 
 State = Suggestion.State
@@ -49,7 +49,7 @@ def similar_to(title: str, content: str, lead, exclude: int | None = None) -> li
     draft = _terms(f"{title}\n{title}\n{content}")
     if not draft:
         return []
-    paths = workflow._ancestor_paths(lead.region.path)
+    paths = Region.ancestor_paths_of(lead.region.path)
     rows = (
         Suggestion.objects.filter(region__path__in=paths, state__in=LISTED_STATES)
         .exclude(pk=exclude)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from portal import access, deadlines, events
 from portal.calendar import add_working_days
-from portal.errors import DomainError, TransitionError
+from portal.errors import DomainError, TransitionError, optional_text, required_text
 from portal.models import Department, Region, User
 from supervision.suggestions import conf
 from supervision.suggestions.models import (
@@ -49,37 +49,6 @@ MAX_BATCH = 500
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def _required(text: str, field: str, message: str, limit: int = TEXT_MAX) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise DomainError(message, field=field)
-    if len(text) > limit:
-        raise DomainError(_("At most %(n)d characters.") % {"n": limit}, field=field)
-    return text
-
-
-def _optional(text: str, field: str, limit: int = TEXT_MAX) -> str:
-    text = (text or "").strip()
-    if len(text) > limit:
-        raise DomainError(_("At most %(n)d characters.") % {"n": limit}, field=field)
-    return text
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = path.strip("/").split("/")
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
-def _manages(actor, region: Region, action: str = access.MANAGE) -> bool:
-    """Return True when a region grant lets ``actor`` take ``action`` in ``region``."""
-    if actor is None or not actor.is_authenticated or not actor.is_active:
-        return False
-    if actor.is_superuser:
-        return True
-    return any(region.path.startswith(root) for root in access.region_paths(actor, action))
-
 
 def _locked(actor, suggestion_id) -> Suggestion:
     """Lock and return a suggestion ``actor`` sees, or raise ``Http404``."""
@@ -186,21 +155,15 @@ def _notify(recipients, kind: str, subject: str, suggestion: Suggestion, body: s
 
 def units_for(suggestion: Suggestion):
     """Return the active handling units of the suggestion's region and the regions above it."""
-    return (
-        Department.objects.filter(
-            region__path__in=_ancestor_paths(suggestion.region.path), is_active=True
-        )
-        .select_related("region")
-        .order_by("-region__level", "name")
-    )
+    return Department.units_for(suggestion.region)
 
 
 # --- proposing (提议) --------------------------------------------------------------------
 
 
 def _clean_text(title: str, content: str, category: str) -> tuple[str, str]:
-    title = _required(title, "title", _("Give the suggestion a title."), TITLE_MAX)
-    content = _required(content, "content", _("Write the suggestion."), CONTENT_MAX)
+    title = required_text(title, "title", _("Give the suggestion a title."), TITLE_MAX)
+    content = required_text(content, "content", _("Write the suggestion."), CONTENT_MAX)
     if category not in Category.values:
         raise DomainError(_("Choose a category."), field="category")
     return title, content
@@ -254,7 +217,7 @@ def suggestion_draft(
                 _("Choose the congress the suggestion is addressed to."), field="region"
             )
     if lead_id is not None:
-        if not _manages(actor, region):
+        if not access.can_by_region(actor, access.MANAGE, region):
             raise PermissionDenied(_("Only the congress office enters suggestions for deputies."))
         lead = (
             Representative.objects.filter(pk=lead_id, is_active=True)
@@ -323,7 +286,7 @@ def suggestion_withdraw(*, actor, suggestion_id: int, note: str = "") -> Suggest
     suggestion = _locked(actor, suggestion_id)
     if not _is_lead_deputy(actor, suggestion):
         raise PermissionDenied(_("Only the lead deputy withdraws the suggestion."))
-    _move(actor, suggestion, State.WITHDRAWN, "suggestion_withdraw", _optional(note, "note"))
+    _move(actor, suggestion, State.WITHDRAWN, "suggestion_withdraw", optional_text(note, "note"))
     return suggestion
 
 
@@ -340,7 +303,7 @@ def _review(actor, suggestion, stage, decision, reason="", note="") -> None:
 def _return_reason(reason: str, note: str) -> tuple[str, str]:
     if reason not in Review.Reason.values:
         raise DomainError(_("Choose why the suggestion is returned."), field="reason")
-    note = _optional(note, "note")
+    note = optional_text(note, "note")
     if reason == Review.Reason.OTHER and not note:
         raise DomainError(_("Say what the deputy should change."), field="note")
     return reason, note
@@ -353,13 +316,13 @@ def suggestion_first_review(
     """The township congress passes the suggestion on to the secretariat or returns it."""
     suggestion = _locked(actor, suggestion_id)
     origin = suggestion.origin_region
-    if origin is None or not _manages(actor, origin):
+    if origin is None or not access.can_by_region(actor, access.MANAGE, origin):
         raise PermissionDenied(_("Only the township congress the suggestion comes from does this."))
     if suggestion.state != State.FIRST_REVIEW:
         suggestion.ensure_can_move_to(State.SUBMITTED if passed else State.RETURNED)
         raise DomainError(_("The suggestion is not awaiting a first review."))
     if passed:
-        note = _optional(note, "note")
+        note = optional_text(note, "note")
         _review(actor, suggestion, Review.Stage.FIRST, Review.Decision.PASS, note=note)
         _move(actor, suggestion, State.SUBMITTED, "suggestion_first_review", note, passed=True)
         return suggestion
@@ -397,7 +360,7 @@ def suggestion_accept(*, actor, suggestion_id: int, note: str = "") -> Suggestio
         raise TransitionError.not_allowed(
             suggestion, suggestion.get_state_display(), State.ACCEPTED.label
         )
-    note = _optional(note, "note")
+    note = optional_text(note, "note")
     if suggestion.session_id and suggestion.number is None:
         suggestion.number = next_number(suggestion.session_id)
     _review(actor, suggestion, Review.Stage.OFFICE, Review.Decision.ACCEPT, note=note)
@@ -424,7 +387,7 @@ def suggestion_convert(*, actor, suggestion_id: int, note: str) -> Suggestion:
     """Handle it through another channel (a letter, a citizen issue, a motion), with a note."""
     suggestion = _office(actor, suggestion_id)
     suggestion.ensure_can_move_to(State.CONVERTED)
-    note = _required(note, "note", _("Say where the suggestion goes instead."))
+    note = required_text(note, "note", _("Say where the suggestion goes instead."))
     suggestion.closing_note = note
     _review(actor, suggestion, Review.Stage.OFFICE, Review.Decision.CONVERT, note=note)
     _move(actor, suggestion, State.CONVERTED, "suggestion_convert", note)
@@ -437,7 +400,7 @@ def suggestion_explain(*, actor, suggestion_id: int, text: str) -> Suggestion:
     """Answer the deputy directly by explanation (解释答复) instead of assigning a unit."""
     suggestion = _office(actor, suggestion_id)
     suggestion.ensure_can_move_to(State.EXPLAINED)
-    text = _required(text, "text", _("Write the explanation."))
+    text = required_text(text, "text", _("Write the explanation."))
     suggestion.closing_note = text
     if suggestion.session_id and suggestion.number is None:
         suggestion.number = next_number(suggestion.session_id)
@@ -479,7 +442,9 @@ def _assign(actor, suggestion, lead_unit_id, co_unit_ids, lead_leader, received_
         raise DomainError(
             _("Choose co-handling units of the suggestion's region or above."), field="co_units"
         )
-    lead_leader = _required(lead_leader, "lead_leader", _("Name the lead leader (牵头领导)."), 64)
+    lead_leader = required_text(
+        lead_leader, "lead_leader", _("Name the lead leader (牵头领导)."), 64
+    )
     today = timezone.localdate()
     received_on = received_on or today
     if received_on > today:
@@ -524,7 +489,7 @@ def suggestion_assign(
     calendar months from its receipt (``received_on``, default today) to reply."""
     suggestion = _office(actor, suggestion_id)
     _assign(actor, suggestion, lead_unit_id, co_unit_ids, lead_leader, received_on,
-            _optional(note, "note"))  # fmt: skip
+            optional_text(note, "note"))  # fmt: skip
     return suggestion
 
 
@@ -539,7 +504,7 @@ def suggestions_assign_batch(
         raise DomainError(_("Choose the suggestions to assign."), field="suggestions")
     if len(rows) > MAX_BATCH:
         raise DomainError(_("At most 500 suggestions at a time."), field="suggestions")
-    meeting = _optional(meeting, "meeting", 200)
+    meeting = optional_text(meeting, "meeting", 200)
     for row in sorted(rows, key=lambda r: r["suggestion_id"]):
         suggestion = _office(actor, row["suggestion_id"])
         try:
@@ -563,13 +528,17 @@ def suggestion_plan(
     suggestion, assignment = _lead_unit(actor, suggestion_id)
     if suggestion.state != State.HANDLING:
         raise DomainError(_("Only a suggestion being handled is planned."))
-    assignment.unit_leader = _required(
+    assignment.unit_leader = required_text(
         unit_leader, "unit_leader", _("Name the responsible leader."), 64
     )
-    assignment.handler_name = _required(handler_name, "handler_name", _("Name the handler."), 64)
-    assignment.handler_phone = _optional(handler_phone, "handler_phone", 32)
-    assignment.measures = _required(measures, "measures", _("Describe the measures."))
-    assignment.standard = _required(standard, "standard", _("Describe the standard of completion."))
+    assignment.handler_name = required_text(
+        handler_name, "handler_name", _("Name the handler."), 64
+    )
+    assignment.handler_phone = optional_text(handler_phone, "handler_phone", 32)
+    assignment.measures = required_text(measures, "measures", _("Describe the measures."))
+    assignment.standard = required_text(
+        standard, "standard", _("Describe the standard of completion.")
+    )
     assignment.save()
     _record(actor, suggestion, "suggestion_plan", handler=assignment.handler_name)
     return suggestion
@@ -591,7 +560,7 @@ def suggestion_return_misassigned(*, actor, suggestion_id: int, reason: str) -> 
         raise PermissionDenied(_("Only the handling unit of the suggestion does this."))
     if suggestion.state != State.HANDLING:
         raise DomainError(_("Only a suggestion being handled can be returned."))
-    reason = _required(reason, "reason", _("Say why the unit is not responsible."))
+    reason = required_text(reason, "reason", _("Say why the unit is not responsible."))
     last_day = return_deadline(assignment)
     if timezone.localdate() > last_day:
         raise DomainError(
@@ -630,7 +599,7 @@ def suggestion_request_extension(
     record = current_deadline(suggestion)
     if record.extensions.filter(state=DeadlineExtension.State.REQUESTED).exists():
         raise DomainError(_("An extension is already waiting for approval."))
-    reason = _required(reason, "reason", _("Give the reason for the extension."))
+    reason = required_text(reason, "reason", _("Give the reason for the extension."))
     record.as_deadline().check_extension(months, reason)
     extension = DeadlineExtension.objects.create(
         region=suggestion.region, deadline=record, months=months, reason=reason, requested_by=actor
@@ -653,7 +622,7 @@ def suggestion_decide_extension(
     )  # fmt: skip
     if extension is None or suggestion.state != State.HANDLING:
         raise DomainError(_("No extension is waiting for approval."))
-    note = _optional(note, "note")
+    note = optional_text(note, "note")
     extension.decided_by, extension.decided_at, extension.decision_note = (
         actor,
         timezone.now(),
@@ -713,7 +682,7 @@ def suggestion_contact(
     log = ContactLog.objects.create(
         region=suggestion.region, suggestion=suggestion, department_id=actor.department_id,
         round=suggestion.round, stage=stage, method=method, date=date,
-        note=_required(note, "note", _("Write what was discussed.")), recorded_by=actor,
+        note=required_text(note, "note", _("Write what was discussed.")), recorded_by=actor,
     )  # fmt: skip
     _record(actor, suggestion, "suggestion_contact", stage=stage, method=method)
     return log
@@ -735,8 +704,8 @@ def suggestion_co_opinion(
         raise DomainError(_("Your unit has already sent its opinion in this round."))
     opinion = CoHandlerOpinion.objects.create(
         region=suggestion.region, suggestion=suggestion, department_id=actor.department_id,
-        round=suggestion.round, text=_required(text, "text", _("Write the opinion.")),
-        signed_off_by=_required(signed_off_by, "signed_off_by", _("Name the leader who signed it off."), 64),
+        round=suggestion.round, text=required_text(text, "text", _("Write the opinion.")),
+        signed_off_by=required_text(signed_off_by, "signed_off_by", _("Name the leader who signed it off."), 64),
         author=actor,
     )  # fmt: skip
     _record(actor, suggestion, "suggestion_co_opinion", unit=assignment.department.name)
@@ -764,8 +733,8 @@ def suggestion_reply(
         raise DomainError(_("Only a suggestion being handled is replied to."))
     if reply_class not in dict(reply_classes()):
         raise DomainError(_("Choose the class of the reply."), field="reply_class")
-    text = _required(text, "text", _("Write the reply."), CONTENT_MAX)
-    signed_off_by = _required(
+    text = required_text(text, "text", _("Write the reply."), CONTENT_MAX)
+    signed_off_by = required_text(
         signed_off_by, "signed_off_by", _("Name the unit leader who signed the reply off."), 64
     )
     today = timezone.localdate()
@@ -806,7 +775,7 @@ def suggestion_reclassify(
         raise DomainError(_("The suggestion has no reply yet."))
     if reply_class not in dict(reply_classes()):
         raise DomainError(_("Choose the class of the reply."), field="reply_class")
-    reason = _required(reason, "reason", _("Say why the class is changed."))
+    reason = required_text(reason, "reason", _("Say why the class is changed."))
     before = reply.effective_class
     reply.office_class = reply_class
     reply.save(update_fields=["office_class"])
@@ -846,8 +815,8 @@ def suggestion_rate(
             raise DomainError(
                 _("Choose satisfied, basically satisfied or unsatisfied."), field=field
             )
-    reply_comment = _optional(reply_comment, "reply_comment")
-    implementation_comment = _optional(implementation_comment, "implementation_comment")
+    reply_comment = optional_text(reply_comment, "reply_comment")
+    implementation_comment = optional_text(implementation_comment, "implementation_comment")
     unsatisfied = Satisfaction.UNSATISFIED
     if reply_rating == unsatisfied and not reply_comment:
         raise DomainError(_("Say what is wrong with the reply."), field="reply_comment")
@@ -892,7 +861,9 @@ def suggestion_close(*, actor, suggestion_id: int, note: str) -> Suggestion:
     """Complete a replied suggestion the deputy has not rated (it counts as not rated)."""
     suggestion = _office(actor, suggestion_id)
     suggestion.ensure_can_move_to(State.COMPLETED)
-    suggestion.closing_note = _required(note, "note", _("Say why it is closed without a rating."))
+    suggestion.closing_note = required_text(
+        note, "note", _("Say why it is closed without a rating.")
+    )
     _move(actor, suggestion, State.COMPLETED, "suggestion_close", suggestion.closing_note)
     return suggestion
 
@@ -924,7 +895,7 @@ def suggestion_mark_key(
             _("Only a suggestion under review or handling is put under key supervision.")
         )
     committee = Committee.objects.filter(
-        pk=committee_id, region__path__in=_ancestor_paths(suggestion.region.path)
+        pk=committee_id, region__path__in=Region.ancestor_paths_of(suggestion.region.path)
     ).first()
     if committee is None:
         raise DomainError(
@@ -933,7 +904,11 @@ def suggestion_mark_key(
     suggestion.is_key, suggestion.committee = True, committee
     suggestion.save(update_fields=["is_key", "committee"])
     _record(
-        actor, suggestion, "suggestion_mark_key", _optional(note, "note"), committee=committee.name
+        actor,
+        suggestion,
+        "suggestion_mark_key",
+        optional_text(note, "note"),
+        committee=committee.name,
     )
     _notify(committee.members.all(), "key", _("Key supervision: suggestion %(label)s “%(title)s”") % {"label": suggestion.label, "title": suggestion.title}, suggestion)  # fmt: skip
     return suggestion
@@ -957,7 +932,7 @@ def _supervision(actor, suggestion, kind, date, note, result) -> SupervisionReco
         raise DomainError(_("The date cannot be in the future."), field="date")
     record = SupervisionRecord.objects.create(
         region=suggestion.region, suggestion=suggestion, kind=kind, date=date,
-        note=_required(note, "note", _("Write what was found.")), result=result, recorded_by=actor,
+        note=required_text(note, "note", _("Write what was found.")), result=result, recorded_by=actor,
     )  # fmt: skip
     _record(actor, suggestion, f"suggestion_{kind}", note, result=result)
     return record

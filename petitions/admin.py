@@ -8,51 +8,26 @@ the assigned unit.
 """
 
 from django.contrib import admin
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from petitions import queries, workflow
 from petitions.models import Petition, PetitionRating, PetitionReply, ReplyDeadline
 from portal import access
-from portal.admin_base import ReadOnlyScopedAdmin, RegionTreeFilter, ScopedAdmin
+from portal.admin_base import (
+    ReadOnlyScopedAdmin,
+    ReadOnlyScopedInline,
+    RegionTreeFilter,
+    ScopedAdmin,
+    deadline_cell,
+)
 from portal.models import Region
 
 # An action over "all N rows" of a million-row list must not run for minutes in one request.
-LIGHT_STYLE = {
-    queries.LIGHT_RED: "color:#b71c1c;font-weight:600",
-    queries.LIGHT_YELLOW: "color:#b26a00",
-}
 
 
 def _may_manage_somewhere(request) -> bool:
     return access.can_use_admin(request.user) and queries.may_enter(request.user)
-
-
-class ReadOnlyScopedInline(admin.TabularInline):
-    """An inline of rows written by the workflow: scoped through ``access``, never edited."""
-
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request):
-        return access.visible(request.user, super().get_queryset(request))
-
-    def has_view_permission(self, request, obj=None):
-        if not access.can_use_admin(request.user):
-            return False
-        if obj is None:
-            return access.may_list(request.user, self.model)
-        return access.can(request.user, access.VIEW, obj)
-
-    def has_add_permission(self, request, obj):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReplyInline(ReadOnlyScopedInline):
@@ -116,12 +91,7 @@ class PetitionAdmin(ReadOnlyScopedAdmin):
 
     @admin.display(description=gettext_lazy("reply due"), ordering="due_on")
     def deadline(self, obj):
-        if obj.due_on is None:
-            return "-"
-        style = LIGHT_STYLE.get(queries.deadline_light(obj))
-        if style is None:
-            return obj.due_on.isoformat()
-        return format_html('<span style="{}">{}</span>', style, obj.due_on.isoformat())
+        return deadline_cell(obj.due_on, queries.deadline_light(obj))
 
     @admin.display(description=gettext_lazy("citizen's phone"))
     def citizen_phone_masked(self, obj):

@@ -30,13 +30,13 @@ from petitions.models import (
     PetitionReply,
     Rating,
 )
-from portal import access
+from portal import access, deadlines
 from portal.api import REGION_PARAM, ScopedViewSet
 from portal.models import Region
 
 TEXT_MAX = 5000
 MAX_ID = 2**63 - 1
-LIGHTS = {queries.LIGHT_RED: "red", queries.LIGHT_YELLOW: "yellow", "": ""}
+LIGHTS = deadlines.API_LIGHTS
 
 
 def _user(serializer):

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +42,7 @@ from portal import access, events
 from portal.errors import DomainError, show_on_form
 from portal.models import Region
 from portal.pagination import EstimatedCountPaginator
+from portal.views import private_file
 
 State = Petition.State
 PAGE_SIZE = 20
@@ -334,14 +335,7 @@ def petition_new(request):
 def petition_photo(request, photo_pk):
     """Serve a photo of an issue to those who see the issue, never from a public URL."""
     photo = access.get_object_or_404(request.user, PetitionPhoto.objects.all(), pk=photo_pk)
-    try:
-        handle = photo.image.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404(_("No such object.")) from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(photo.image)
 
 
 TOPIC_DAYS = (7, 30, 90)

@@ -14,14 +14,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from petitions.models import Petition
-from portal import access
+from portal import access, deadlines
 from portal.models import Region
 
 State = Petition.State
 # A reply deadline this close (in calendar days) turns the light yellow.
-NEAR_DAYS = 3
-LIGHT_YELLOW = "light-yellow"
-LIGHT_RED = "light-red"
+LIGHT_RED, LIGHT_YELLOW = deadlines.LIGHT_RED, deadlines.LIGHT_YELLOW
 
 
 def petitions_for(user, action: str = access.VIEW) -> QuerySet[Petition]:
@@ -44,15 +42,10 @@ def overdue_q(today: datetime.date | None = None) -> Q:
 
 def deadline_light(petition: Petition, today: datetime.date | None = None) -> str:
     """Return the CSS class of the reply deadline: red when overdue, yellow when at most
-    ``NEAR_DAYS`` days are left, empty otherwise or when no unit is working on it."""
+    ``deadlines.NEAR_DAYS`` days are left, empty otherwise or when no unit is working on it."""
     if petition.state != State.FORWARDED or petition.due_on is None:
         return ""
-    left = (petition.due_on - (today or timezone.localdate())).days
-    if left < 0:
-        return LIGHT_RED
-    if left <= NEAR_DAYS:
-        return LIGHT_YELLOW
-    return ""
+    return deadlines.light(petition.due_on, today)
 
 
 def is_office(user) -> bool:

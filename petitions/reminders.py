@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from petitions.models import Petition
-from portal.models import User
+from portal.models import User, handlers_of
 from portal.reminders import Sweep, register
 
 
@@ -21,10 +21,7 @@ def open_forwarded(today):
 def unit_handlers(petitions) -> dict[int, list[User]]:
     """The active handlers of each issue's handling unit (one query)."""
     by_unit = defaultdict(list)
-    handlers = User.objects.filter(
-        department__in={p.department_id for p in petitions}, is_active=True
-    ).order_by("pk")
-    for user in handlers:
+    for user in handlers_of({p.department_id for p in petitions}):
         by_unit[user.department_id].append(user)
     return {p.pk: by_unit[p.department_id] for p in petitions}
 

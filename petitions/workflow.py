@@ -359,11 +359,11 @@ def _tell_unit(petition: Petition) -> None:
     """Tell the handlers of the unit an issue has been forwarded to (inbox, then channels)."""
     from django.urls import reverse
 
-    from portal.models import User
+    from portal.models import handlers_of
     from portal.notifications import notify
 
     notify(
-        recipients=User.objects.filter(department=petition.department, is_active=True),
+        recipients=handlers_of([petition.department_id]),
         kind="petitions.forwarded",
         subject=_("Citizen issue %(code)s forwarded to your unit: reply by %(due)s")
         % {"code": petition.tracking_code, "due": petition.due_on.isoformat()},

@@ -14,10 +14,11 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import access, events
+from portal import access, deadlines, events
 from portal.errors import DomainError
 from portal.models import Region
 from portal.pagination import EstimatedCountPaginator
@@ -212,6 +213,48 @@ class ReadOnlyScopedAdmin(ScopedAdmin):
     """An admin whose rows nobody changes through the admin."""
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+LIGHT_STYLES = {
+    deadlines.LIGHT_RED: "color:#b71c1c;font-weight:600",
+    deadlines.LIGHT_YELLOW: "color:#b26a00",
+}
+
+
+def deadline_cell(due_on, light: str):
+    """Show a deadline in an admin list, coloured by its light."""
+    if due_on is None:
+        return "-"
+    style = LIGHT_STYLES.get(light)
+    if style is None:
+        return due_on.isoformat()
+    return format_html('<span style="{}">{}</span>', style, due_on.isoformat())
+
+
+class ReadOnlyScopedInline(admin.TabularInline):
+    """An inline of rows written by the workflow: scoped through ``access``, never edited."""
+
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return access.visible(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None):
+        if not access.can_use_admin(request.user):
+            return False
+        if obj is None:
+            return access.may_list(request.user, self.model)
+        return access.can(request.user, access.VIEW, obj)
+
+    def has_add_permission(self, request, obj):
         return False
 
     def has_change_permission(self, request, obj=None):

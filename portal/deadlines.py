@@ -22,6 +22,25 @@ from django.utils.translation import gettext as _
 
 from portal.errors import DomainError
 
+# Deadline lights on every list: yellow when at most NEAR_DAYS days are left, red when overdue.
+LIGHT_RED, LIGHT_YELLOW = "light-red", "light-yellow"
+NEAR_DAYS = 3
+API_LIGHTS = {LIGHT_RED: "red", LIGHT_YELLOW: "yellow", "": ""}  # the API's words for them
+
+
+def light(due_on: datetime.date | None, today: datetime.date | None = None,
+          near_days: int = NEAR_DAYS) -> str:  # fmt: skip
+    """Return the CSS class of a running deadline: red overdue, yellow near, else ''."""
+    if due_on is None:
+        return ""
+    from django.utils import timezone
+
+    left = (due_on - (today or timezone.localdate())).days
+    if left < 0:
+        return LIGHT_RED
+    return LIGHT_YELLOW if left <= near_days else ""
+
+
 # Deputies' suggestions: handled within 3 months of receipt, at most 6 months in all (seed 003).
 SUGGESTION_MONTHS = 3
 SUGGESTION_CAP_MONTHS = 6

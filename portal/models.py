@@ -185,6 +185,14 @@ class RegionUserObjectPermission(UserObjectPermissionBase):
         verbose_name_plural = _("region grants (users)")
 
 
+def handlers_of(department_ids):
+    """Return the active handlers (accounts) of the given handling units, in a fixed order:
+    whom a unit's notifications and reminders go to."""
+    return User.objects.filter(department_id__in=list(department_ids), is_active=True).order_by(
+        "pk"
+    )
+
+
 class RegionGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Region, on_delete=models.CASCADE)
 

@@ -107,3 +107,25 @@ def admin_login(request, *args, **kwargs):
             status=429,
         )
     return admin.site.login(request, *args, **kwargs)
+
+
+def private_file(field_file, *, content_type: str | None = "image/jpeg", download: bool = False):
+    """Serve an uploaded file to someone the caller has already checked through ``access``:
+    never from a public media URL, never cached by shared caches, never sniffed."""
+    from django.http import FileResponse, Http404
+
+    if not field_file:
+        raise Http404(_("No such object."))
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404(_("No such object.")) from None
+    kwargs = (
+        {"as_attachment": True, "filename": field_file.name.rsplit("/", 1)[-1]}
+        if download
+        else {"content_type": content_type}
+    )
+    response = FileResponse(handle, **kwargs)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

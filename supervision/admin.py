@@ -9,20 +9,18 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from petitions.admin import ReadOnlyScopedInline
 from portal import access
-from portal.admin_base import ReadOnlyScopedAdmin, RegionTreeFilter
+from portal.admin_base import (
+    ReadOnlyScopedAdmin,
+    ReadOnlyScopedInline,
+    RegionTreeFilter,
+    deadline_cell,
+)
 from supervision import queries, workflow
 from supervision.models import Evaluation, Matter, MatterIssue, Round, WorkLog
-
-LIGHT_STYLE = {
-    queries.LIGHT_RED: "color:#b71c1c;font-weight:600",
-    queries.LIGHT_YELLOW: "color:#b26a00",
-}
 
 
 class MatterActionForm(helpers.ActionForm):
@@ -90,12 +88,7 @@ class MatterAdmin(ReadOnlyScopedAdmin):
 
     @admin.display(description=gettext_lazy("deadline"), ordering="due_on")
     def deadline(self, obj):
-        if obj.due_on is None:
-            return "-"
-        style = LIGHT_STYLE.get(queries.deadline_light(obj))
-        if style is None:
-            return obj.due_on.isoformat()
-        return format_html('<span style="{}">{}</span>', style, obj.due_on.isoformat())
+        return deadline_cell(obj.due_on, queries.deadline_light(obj))
 
     def has_office_permission(self, request):
         return access.can_use_admin(request.user) and access.is_office(request.user, access.MANAGE)

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from portal import deadlines
 from portal.api import REGION_PARAM, ScopedViewSet
 from supervision import queries, workflow
 from supervision.models import Evaluation, GroupMember, Matter, Round, WorkLog
@@ -90,7 +91,7 @@ class SupervisionMatterSerializer(serializers.ModelSerializer):
 
     def get_deadline_light(self, matter) -> str:
         light = queries.deadline_light(matter)
-        return {queries.LIGHT_RED: "red", queries.LIGHT_YELLOW: "yellow"}.get(light, "")
+        return deadlines.API_LIGHTS[light]
 
 
 class SupervisionMatterDetailSerializer(SupervisionMatterSerializer):

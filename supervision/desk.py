@@ -18,7 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from portal import access, events
 from portal.errors import DomainError, show_on_form
 from portal.models import Region
 from portal.pagination import EstimatedCountPaginator
+from portal.views import private_file
 from supervision import forms as f
 from supervision import queries, workflow
 from supervision.models import GroupMember, Matter, WorkLog
@@ -366,14 +367,7 @@ def matter_action(request, pk, action):
 def log_photo(request, log_pk):
     """Serve a work-log photo to those who see the matter, never from a public media URL."""
     log = access.get_object_or_404(request.user, WorkLog.objects.exclude(photo=""), pk=log_pk)
-    try:
-        handle = log.photo.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404(_("No such object.")) from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(log.photo)
 
 
 def _period(request) -> tuple[datetime.date, datetime.date, f.PeriodForm]:

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from portal import access
+from portal import access, deadlines
 from portal.models import Region, User
 from supervision.models import Evaluation, GroupMember, Matter, Round
 
 State = Matter.State
-LIGHT_RED, LIGHT_YELLOW = "light-red", "light-yellow"
-YELLOW_DAYS = 3
+LIGHT_RED, LIGHT_YELLOW = deadlines.LIGHT_RED, deadlines.LIGHT_YELLOW
 
 
 def matters_for(user, action: str = access.VIEW) -> QuerySet[Matter]:
@@ -53,12 +52,7 @@ def my_matters(user) -> QuerySet[Matter]:
 def deadline_light(matter: Matter, today: datetime.date | None = None) -> str:
     if matter.state != State.HANDLING or matter.due_on is None:
         return ""
-    today = today or timezone.localdate()
-    if matter.due_on < today:
-        return LIGHT_RED
-    if (matter.due_on - today).days <= YELLOW_DAYS:
-        return LIGHT_YELLOW
-    return ""
+    return deadlines.light(matter.due_on, today)
 
 
 def overdue_q(today: datetime.date | None = None) -> Q:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from petitions import workflow as petitions_workflow
 from portal import access, events
 from portal.errors import DomainError, required_text
-from portal.models import Department, Region, User
+from portal.models import Department, Region, User, handlers_of
 from supervision.models import (
     Evaluation,
     GroupMember,
@@ -130,7 +130,7 @@ def _members(matter: Matter) -> list[User]:
 def _unit_users(department: Department | None) -> list[User]:
     if department is None:
         return []
-    return list(User.objects.filter(department=department, is_active=True))
+    return list(handlers_of([department.pk]))
 
 
 def _current_round(matter: Matter) -> Round:

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from portal import access
 from portal.errors import DomainError, show_on_form
+from portal.views import private_file
 from voting import ballots, queries, workflow
 from voting import projects as project_flow
 from voting.forms import (
@@ -396,7 +397,4 @@ def project_action(request, pk: int, action: str):
 @login_required
 def photo(request, pk: int):
     item = access.get_object_or_404(request.user, ReportPhoto.objects.all(), pk=pk)
-    try:
-        return FileResponse(item.image.open("rb"), content_type="image/jpeg")
-    except FileNotFoundError:
-        raise Http404(_("No such photo.")) from None
+    return private_file(item.image)

@@ -10,15 +10,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portal import access
 from portal.admin_base import (
     ReadOnlyScopedAdmin,
+    ReadOnlyScopedInline,
     RegionTreeFilter,
     ScopedAdmin,
+    deadline_cell,
     refusal_text,
     selected_pks,
 )
@@ -34,33 +35,8 @@ from supervision.suggestions.models import (
     UnitAssignment,
 )
 
-LIGHT_STYLE = {
-    queries.LIGHT_RED: "color:#b71c1c;font-weight:600",
-    queries.LIGHT_YELLOW: "color:#b26a00",
-}
 
-
-class _Inline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request):
-        return access.visible(request.user, super().get_queryset(request))
-
-    def has_view_permission(self, request, obj=None):
-        return access.can_use_admin(request.user)
-
-    def has_add_permission(self, request, obj):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class UnitInline(_Inline):
+class UnitInline(ReadOnlyScopedInline):
     model = UnitAssignment
     fields = [
         "department",
@@ -74,7 +50,7 @@ class UnitInline(_Inline):
     readonly_fields = fields
 
 
-class ReplyInline(_Inline):
+class ReplyInline(ReadOnlyScopedInline):
     model = Reply
     fields = [
         "round",
@@ -88,7 +64,7 @@ class ReplyInline(_Inline):
     readonly_fields = fields
 
 
-class RatingInline(_Inline):
+class RatingInline(ReadOnlyScopedInline):
     model = Rating
     fields = ["round", "reply_rating", "implementation_rating", "via", "created_at"]
     readonly_fields = fields
@@ -152,12 +128,7 @@ class SuggestionAdmin(ReadOnlyScopedAdmin):
 
     @admin.display(description=gettext_lazy("reply due"), ordering="due_on")
     def deadline(self, obj):
-        if obj.due_on is None:
-            return "-"
-        style = LIGHT_STYLE.get(queries.deadline_light(obj))
-        if style is None:
-            return obj.due_on.isoformat()
-        return format_html('<span style="{}">{}</span>', style, obj.due_on.isoformat())
+        return deadline_cell(obj.due_on, queries.deadline_light(obj))
 
     def has_office_permission(self, request):
         return access.can_use_admin(request.user) and access.is_office(request.user, access.MANAGE)

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from portal import deadlines
 from portal.api import REGION_PARAM, ScopedViewSet
 from supervision.suggestions import queries, workflow
 from supervision.suggestions.models import (
@@ -26,7 +27,7 @@ from supervision.suggestions.models import (
 
 MAX_ID = 2**63 - 1
 TEXT_MAX = 5000
-LIGHTS = {queries.LIGHT_RED: "red", queries.LIGHT_YELLOW: "yellow", "": ""}
+LIGHTS = deadlines.API_LIGHTS
 
 
 class SuggestionSessionSerializer(serializers.ModelSerializer):

@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from portal import access, events
 from portal.errors import DomainError, show_on_form
 from portal.models import Department, Region
 from portal.pagination import EstimatedCountPaginator
+from portal.views import private_file
 from supervision.suggestions import exports, queries, similar, workflow
 from supervision.suggestions import forms as f
 from supervision.suggestions.models import (
@@ -436,17 +437,7 @@ def suggestion_action(request, pk, action):
 def reply_attachment(request, reply_pk):
     """Serve a reply's attachment to those who see the suggestion, never from a public URL."""
     reply = access.get_object_or_404(request.user, Reply.objects.all(), pk=reply_pk)
-    if not reply.attachment:
-        raise Http404(_("No such object."))
-    try:
-        handle = reply.attachment.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404(_("No such object.")) from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=reply.attachment.name.rsplit("/", 1)[-1]
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(reply.attachment, download=True)
 
 
 # --- the office: batch assignment, statistics, the yearly report -----------------------

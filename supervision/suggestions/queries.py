@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal import access
+from portal import access, deadlines
 from supervision.suggestions import conf
 from supervision.suggestions.models import (
     SATISFIED_VALUES,
@@ -26,8 +26,7 @@ from supervision.suggestions.models import (
 )
 
 State = Suggestion.State
-LIGHT_YELLOW = "light-yellow"
-LIGHT_RED = "light-red"
+LIGHT_RED, LIGHT_YELLOW = deadlines.LIGHT_RED, deadlines.LIGHT_YELLOW
 
 FORMULAS = {
     "completion": _("Completion rate (办结率) = suggestions replied by their deadline ÷ suggestions assigned"),
@@ -71,12 +70,7 @@ def deadline_light(suggestion: Suggestion, today: datetime.date | None = None) -
     """Return the CSS class of the deadline: red when overdue, yellow when near, else ''."""
     if suggestion.state != State.HANDLING or suggestion.due_on is None:
         return ""
-    left = (suggestion.due_on - (today or timezone.localdate())).days
-    if left < 0:
-        return LIGHT_RED
-    if left <= conf.get("NEAR_DAYS"):
-        return LIGHT_YELLOW
-    return ""
+    return deadlines.light(suggestion.due_on, today, conf.get("NEAR_DAYS"))
 
 
 def is_office(user) -> bool:

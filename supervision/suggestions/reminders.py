@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.access import APPROVE, SCOPE_CODENAMES
-from portal.models import Region, RegionUserObjectPermission, User
+from portal.models import Region, RegionUserObjectPermission, User, handlers_of
 from portal.reminders import Sweep, register
 from supervision.suggestions.models import Committee, Suggestion, UnitAssignment
 
@@ -31,7 +31,7 @@ def unit_handlers(suggestions) -> dict[int, list[User]]:
         units[suggestion_id].add(department_id)
     by_unit = defaultdict(list)
     wanted = {d for ds in units.values() for d in ds}
-    for user in User.objects.filter(department__in=wanted, is_active=True).order_by("pk"):
+    for user in handlers_of(wanted):
         by_unit[user.department_id].append(user)
     return {s.pk: [u for d in sorted(units[s.pk]) for u in by_unit[d]] for s in suggestions}
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from portal import access, deadlines, events
 from portal.calendar import add_working_days
 from portal.errors import DomainError, TransitionError, optional_text, required_text
-from portal.models import Department, Region, User
+from portal.models import Department, Region, User, handlers_of
 from supervision.suggestions import conf
 from supervision.suggestions.models import (
     Category,
@@ -49,6 +49,7 @@ MAX_BATCH = 500
 
 
 # --- helpers ----------------------------------------------------------------------------
+
 
 def _locked(actor, suggestion_id) -> Suggestion:
     """Lock and return a suggestion ``actor`` sees, or raise ``Http404``."""
@@ -140,7 +141,7 @@ def _deputy_users(suggestion: Suggestion) -> list[User]:
 
 
 def _unit_users(department_ids) -> list[User]:
-    return list(User.objects.filter(department_id__in=list(department_ids), is_active=True))
+    return list(handlers_of(department_ids))
 
 
 def _notify(recipients, kind: str, subject: str, suggestion: Suggestion, body: str = "") -> None:

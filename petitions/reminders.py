@@ -27,7 +27,9 @@ def unit_handlers(petitions) -> dict[int, list[User]]:
 
 
 def overdue_text(petition: Petition, reminder) -> tuple[str, str, str]:
-    days = -reminder.threshold
+    # Counted from the deadline, not the threshold: an issue first found 30 days late falls
+    # in the -10 bucket but is 30 days late.
+    days = (reminder.sweep_day - petition.due_on).days
     subject = _("Citizen issue %(code)s is past its reply deadline (%(due)s)") % {
         "code": petition.tracking_code, "due": petition.due_on.isoformat(),
     }  # fmt: skip

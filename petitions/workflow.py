@@ -71,11 +71,15 @@ def _move(actor, petition: Petition, to: str, action: str, note: str = "", **dat
     )
 
 
-def _staff_petition(actor, petition_id: int) -> Petition:
-    """Lock and return an issue the actor's office handles (region grant with manage)."""
+def _staff_petition(actor, petition_id: int, *, for_matter: bool = False) -> Petition:
+    """Lock and return an issue the actor's office handles (region grant with manage). An
+    issue that follows a supervision matter is refused here to every caller but the
+    matter's own functions (``for_matter``): it moves only with its matter."""
     petition = access.get_object_or_404(actor, Petition.objects.select_for_update(), pk=petition_id)
     if not access.can_by_region(actor, access.MANAGE, petition):
         raise PermissionDenied(_("Only the congress office of the region does this."))
+    if not for_matter:
+        _follows_matter(petition)
     return petition
 
 
@@ -221,7 +225,6 @@ def petition_mark_duplicate(*, actor, petition_id: int, original_id: int) -> Pet
 def petition_answer(*, actor, petition_id: int, text: str) -> Petition:
     """Answer the citizen directly from the congress office (no handling unit needed)."""
     petition = _staff_petition(actor, petition_id)
-    _follows_matter(petition)
     text = required_text(text, "text", _("Write the answer."))
     petition.ensure_can_move_to(State.REPLIED)
     PetitionReply.objects.create(
@@ -253,7 +256,7 @@ def petition_put_on_matter(*, actor, petition_id: int, note: str = "") -> Petiti
     """Bring an issue onto the supervision list for a matter being made from it: accept it if
     it waits for screening, escalate it if accepted. Called by ``supervision.workflow``
     inside its transaction; the office's right over the issue is checked here."""
-    petition = _staff_petition(actor, petition_id)
+    petition = _staff_petition(actor, petition_id, for_matter=True)
     if hasattr(petition, "matter_link"):
         raise DomainError(
             _("Issue %(code)s is already linked to a supervision matter.")
@@ -288,8 +291,11 @@ def petition_settle_by_matter(*, actor, petition_id: int, matter_id: int, outcom
     petition = Petition.objects.select_for_update().get(pk=petition_id)
     if not hasattr(petition, "matter_link") or petition.matter_link.matter_id != matter_id:
         raise DomainError(_("The issue is not linked to this matter."))
-    if petition.state != State.ESCALATED:
-        return petition  # already out of supervision (e.g. closed by the office before)
+    if petition.state != State.ESCALATED:  # only the matter moves it: this is a bug
+        raise DomainError(
+            _("Issue %(code)s is no longer on the supervision list.")
+            % {"code": petition.tracking_code}
+        )
     data = {"matter": matter_id}
     if outcome == "returned":
         _move(actor, petition, State.ACCEPTED, "petition_return", text, **data)
@@ -469,7 +475,6 @@ def _mark_matter_solved(petition: Petition) -> None:
 def petition_close(*, actor, petition_id: int, resolved: bool, reason: str = "") -> Petition:
     """Close a replied or supervised issue: resolved, or without resolution with a reason."""
     petition = _staff_petition(actor, petition_id)
-    _follows_matter(petition)
     if resolved:
         _move(actor, petition, State.RESOLVED, "petition_close", reason)
         _mark_matter_solved(petition)

@@ -11,6 +11,7 @@ waits on a cache that does not answer.
 """
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -23,8 +24,15 @@ CACHE_DOWN = (RedisError, ConnectionError, OSError)
 _fallback = LocMemCache("portal-cache-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 
 
+_last_warning = [0.0]
+
+
 def _degraded(error: Exception) -> LocMemCache:
-    log.warning("cache unavailable (%s): using this process's memory", error.__class__.__name__)
+    """Return the fallback; log the outage at most once a minute per process, not per hit."""
+    now = time.monotonic()
+    if now - _last_warning[0] >= 60:
+        _last_warning[0] = now
+        log.warning("cache unavailable (%s): using this process's memory", error.__class__.__name__)
     return _fallback
 
 

@@ -76,7 +76,8 @@ class MatterAdmin(ReadOnlyScopedAdmin):
     readonly_fields = fields
     inlines = [IssueInline, RoundInline, LogInline]
     action_form = MatterActionForm
-    actions = ["classify_supervise", "report_completion", "publish_matters"]
+    # Publication needs words edited for the public: it is done on the desk page.
+    actions = ["classify_supervise", "report_completion"]
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -124,21 +125,6 @@ class MatterAdmin(ReadOnlyScopedAdmin):
                                                          report=report),
             lambda n: ngettext("Reported %(count)d matter done.",
                                "Reported %(count)d matters done.", n),
-        )  # fmt: skip
-
-    @admin.action(
-        description=gettext_lazy("Publish the selected closed matters with their result"),
-        permissions=["office"],
-    )
-    def publish_matters(self, request, queryset):
-        def publish(pk):
-            matter = Matter.objects.get(pk=pk)
-            workflow.matter_publish(actor=request.user, matter_id=pk, title=matter.title,
-                                    summary=matter.result)  # fmt: skip
-
-        self.run_workflow_action(
-            request, queryset, publish,
-            lambda n: ngettext("Published %(count)d matter.", "Published %(count)d matters.", n),
         )  # fmt: skip
 
 

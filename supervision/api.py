@@ -256,7 +256,7 @@ class MatterViewSet(ScopedViewSet):
         return body.validated_data
 
     def _done(self, matter, code=status.HTTP_200_OK) -> Response:
-        matter = Matter.objects.select_related("region", "department").get(pk=matter.pk)
+        matter = queries.matter_for(self.request.user, matter.pk)
         return Response(SupervisionMatterSerializer(matter).data, status=code)
 
     def create(self, request):

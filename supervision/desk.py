@@ -84,7 +84,7 @@ ACTIONS: dict[str, Action] = {
         lambda u, m, d: workflow.matter_study(
             actor=u, matter_id=m.pk, studied_on=d["studied_on"], decision=d["decision"],
             classification=d["classification"], explanation=d["explanation"]),
-        {OFFICE}, lambda m: m.state == State.LISTED,
+        {OFFICE}, lambda m: m.can_move_to(State.ORGANIZING),
     ),
     "link": _a(
         "Add citizen issues", "The issues have been linked to the matter.", f.LinkForm, _link,
@@ -131,7 +131,7 @@ ACTIONS: dict[str, Action] = {
         "Report the work done", "The completion has been reported to the group.", f.ReportForm,
         lambda u, m, d: workflow.matter_report_completion(
             actor=u, matter_id=m.pk, report=d["report"]),
-        {UNIT}, lambda m: m.state == State.HANDLING,
+        {UNIT}, lambda m: m.can_move_to(State.EVALUATING),
     ),
     "evaluate": _a(
         "Evaluate this round", "The evaluation has been recorded.", f.EvaluateForm,
@@ -139,7 +139,7 @@ ACTIONS: dict[str, Action] = {
             actor=u, matter_id=m.pk, round_number=m.round, verdict=d["verdict"],
             checked_on=d["checked_on"], findings=d["findings"], result=d["result"],
             rectification=d["rectification"], new_due_on=d["new_due_on"]),
-        {MEMBER}, lambda m: m.state == State.EVALUATING,
+        {MEMBER}, lambda m: m.can_move_to(State.CLOSED),
     ),
     "publish": _a(
         "Publish the outcome", "The outcome has been published.", f.PublishForm,
@@ -392,10 +392,14 @@ def matter_statistics(request):
     else:
         paths = access.region_paths(user, access.VIEW)
         roots = list(Region.objects.filter(path__in=paths).order_by("path"))
+    roots = roots[:20]
+    children: dict[int, list[Region]] = {}
+    for child in Region.objects.filter(parent__in=roots).order_by("path"):
+        children.setdefault(child.parent_id, []).append(child)
     rows = []
-    for root in roots[:20]:
+    for root in roots:
         rows.append((root, True))
-        rows += [(child, False) for child in root.children.order_by("path")[:200]]
+        rows += [(child, False) for child in children.get(root.pk, [])[:200]]
     stats = queries.matter_statistics([region for region, _top in rows], start, end)
     tops = {region.pk for region, top in rows if top}
     return render(

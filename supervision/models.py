@@ -90,8 +90,11 @@ class Matter(models.Model):
     def __str__(self):
         return self.title
 
+    def can_move_to(self, to: str) -> bool:
+        return to in self.TRANSITIONS[self.State(self.state)]
+
     def ensure_can_move_to(self, to: str) -> None:
-        if to not in self.TRANSITIONS[self.State(self.state)]:
+        if not self.can_move_to(to):
             raise TransitionError(
                 _("A matter that is “%(state)s” cannot become “%(to)s”.")
                 % {"state": self.get_state_display(), "to": self.State(to).label}

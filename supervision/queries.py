@@ -76,6 +76,7 @@ def member_candidates(matter: Matter) -> QuerySet[User]:
     return (
         User.objects.filter(is_active=True)
         .filter(deputies | staff)
+        .select_related("region")
         .distinct()
         .order_by("kind", "username")
     )

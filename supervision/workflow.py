@@ -152,11 +152,19 @@ def matter_create(
 ) -> Matter:  # fmt: skip
     """Put a matter on the list, made from citizen issues (or a topic of concentrated issues)
     or entered directly. Every linked issue is accepted and escalated with it."""
-    region = Region.objects.filter(pk=region_id).first()
+    # A region the actor's office does not manage is answered like an unknown one; matters
+    # are studied by a township's (or a higher) leadership group, never by a village.
+    region = (
+        access.visible(
+            actor, Region.objects.filter(level__lte=Region.Level.TOWNSHIP), access.MANAGE
+        )
+        .filter(pk=region_id)
+        .first()
+    )
     if region is None:
-        raise DomainError(_("Choose the region of the matter."), field="region")
-    if not access.can_by_region(actor, access.MANAGE, region):
-        raise PermissionDenied(_("Only the congress office of the region does this."))
+        raise DomainError(
+            _("Choose a township or higher region of your jurisdiction."), field="region"
+        )
     title = required_text(title, "title", _("Give the matter a short title."), limit=100)
     description = required_text(description, "description", _("Describe the matter."), limit=5000)
     ids = sorted({int(pk) for pk in petition_ids})
@@ -250,6 +258,14 @@ def matter_study(
                 actor=actor, petition_id=petition_id, matter_id=matter.pk, outcome=outcome,
                 text=text,
             )  # fmt: skip
+        if classification == Classification.ORDINARY:
+            # Back in ordinary handling, an issue is free to join a later matter; the event
+            # keeps which issues this matter handed back.
+            links = matter.links.select_related("petition")
+            codes = [link.petition.tracking_code for link in links]
+            links.delete()
+            events.record(actor=actor, target=matter, action="matter_release",
+                          data={"issues": codes})  # fmt: skip
     return matter
 
 
@@ -360,6 +376,8 @@ def matter_add_member(*, actor, matter_id: int, user_id: int, role: str = "membe
 def matter_remove_member(*, actor, matter_id: int, member_id: int, reason: str = "") -> GroupMember:
     """A member leaves the group: the record stays, the rights on the matter go."""
     matter = _office_matter(actor, matter_id)
+    if matter.is_closed:  # the group that closed a matter stays as it was
+        raise DomainError(_("The matter is closed."))
     member = (
         GroupMember.objects.filter(pk=member_id, group__matter=matter, left_at__isnull=True)
         .select_for_update()

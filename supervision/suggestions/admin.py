@@ -49,6 +49,9 @@ class UnitInline(ReadOnlyScopedInline):
     ]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request)
+
 
 class ReplyInline(ReadOnlyScopedInline):
     model = Reply
@@ -62,6 +65,9 @@ class ReplyInline(ReadOnlyScopedInline):
         "created_at",
     ]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request)
 
 
 class RatingInline(ReadOnlyScopedInline):

@@ -125,9 +125,14 @@ class SuggestionAssignInput(serializers.Serializer):
 
 
 class SuggestionReplyInput(serializers.Serializer):
-    reply_class = serializers.ChoiceField(choices=["A", "B", "C", "D"])
+    reply_class = serializers.ChoiceField(choices=[])
     text = serializers.CharField(max_length=20000)
     signed_off_by = serializers.CharField(max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The classes in use are a setting: read them when the input is built.
+        self.fields["reply_class"].choices = workflow.reply_classes()
 
 
 class SuggestionRateInput(serializers.Serializer):
@@ -138,7 +143,7 @@ class SuggestionRateInput(serializers.Serializer):
 
 
 class SuggestionExtensionInput(serializers.Serializer):
-    months = serializers.IntegerField(min_value=1, max_value=6)
+    months = serializers.IntegerField(min_value=1, max_value=deadlines.SUGGESTION_CAP_MONTHS)
     reason = _text()
 
 
@@ -198,7 +203,7 @@ class SuggestionViewSet(ScopedViewSet):
         return body.validated_data
 
     def _represent(self, pk, status_code=status.HTTP_200_OK) -> Response:
-        s = self.base_queryset.get(pk=pk)
+        s = queries.suggestion_for(self.request.user, pk)
         return Response(
             SuggestionSerializer(s, context=self.get_serializer_context()).data, status=status_code
         )

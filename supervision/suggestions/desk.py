@@ -190,16 +190,12 @@ def _form(name: str, s: Suggestion, data=None, files=None) -> forms.Form:
 def suggestion_list(request):
     """The suggestions the user sees, newest first, with deadline lights."""
     user = request.user
-    filters = f.FilterForm(request.GET)
+    filters = f.FilterForm(request.GET, has_unit=bool(getattr(user, "department_id", None)))
     filters.is_valid()
     data = filters.cleaned_data
-    rows = queries.suggestions_for(user)
-    if queries.is_handler(user):
-        rows = rows.filter(
-            pk__in=UnitAssignment.objects.filter(
-                department_id=user.department_id, active=True
-            ).values("suggestion_id")
-        )
+    rows = queries.suggestions_for(user)  # a handler's unit work and own suggestions alike
+    if data.get("unit_work"):
+        rows = queries.unit_work(user, rows)
     for name in ("state", "period"):
         if data.get(name):
             rows = rows.filter(**{name: data[name]})
@@ -235,15 +231,7 @@ def _targets(rep) -> list[tuple[str, str]]:
 
 
 def _cosigner_choices(rep):
-    from stations.models import Representative
-
-    county = Region.ancestor_paths_of(rep.region.path)[: 2 if rep.region.level > 1 else 1][-1]
-    return (
-        Representative.objects.filter(region__path__startswith=county, is_active=True)
-        .exclude(pk=rep.pk)
-        .only("pk", "name")
-        .order_by("name")[:300]
-    )
+    return queries.cosigner_candidates(rep).only("pk", "name").order_by("name")[:300]
 
 
 @login_required
@@ -375,6 +363,8 @@ def _render_detail(request, s: Suggestion, bound: dict | None = None, status: in
         for name, action in ACTIONS.items()
         if action.who in mine and action.applies(s)
     ]  # fmt: skip
+    may_check = s.state in Suggestion.EDITABLE_STATES and "lead_deputy" in mine
+    checking = request.method == "GET" and request.GET.get("check") == "similar"
     deadlines = list(
         HandlingDeadline.objects.filter(suggestion=s).prefetch_related(
             Prefetch(
@@ -397,8 +387,10 @@ def _render_detail(request, s: Suggestion, bound: dict | None = None, status: in
         "supervision": list(SupervisionRecord.objects.filter(suggestion=s)),
         "history": _history(s),
         "may_edit": "lead_deputy" in mine and s.state in Suggestion.EDITABLE_STATES,
+        # Comparing with the ledger costs hundreds of rows: only when the deputy asks.
         "similar": similar.similar_to(s.title, s.content, s.lead, exclude=s.pk)
-        if s.state in Suggestion.EDITABLE_STATES and "lead_deputy" in mine else [],
+        if checking and may_check else [],
+        "may_check": may_check, "checked": checking and may_check,
     }  # fmt: skip
     return render(request, "suggestions/desk_detail.html", context, status=status)
 

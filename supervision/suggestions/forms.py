@@ -49,6 +49,12 @@ class FilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     key = forms.BooleanField(label=_("Key supervision only"), required=False)
+    unit_work = forms.BooleanField(label=_("Only my unit's work"), required=False)
+
+    def __init__(self, *args, has_unit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_unit:
+            del self.fields["unit_work"]
 
 
 class DraftForm(forms.Form):

@@ -52,6 +52,51 @@ def suggestion_for(user, pk) -> Suggestion:
     return access.get_object_or_404(user, queryset, pk=pk)
 
 
+def unit_work(user, queryset: QuerySet[Suggestion] | None = None) -> QuerySet[Suggestion]:
+    """Narrow what ``user`` sees (``queryset``, default ``suggestions_for(user)``) to the
+    suggestions on which the user's own unit is an active lead or co-handling unit: the
+    "my unit's work" filter of a handler's list and desk card. It only narrows a scoped
+    queryset; it never widens it."""
+    if queryset is None:
+        queryset = suggestions_for(user)
+    if not getattr(user, "department_id", None):
+        return queryset.none()
+    return queryset.filter(
+        pk__in=UnitAssignment.objects.filter(
+            department_id=user.department_id, active=True
+        ).values("suggestion_id")
+    )
+
+
+def county_path(region) -> str:
+    """Return the path of the district/county ``region`` lies in (a city's own path)."""
+    paths = region.ancestor_paths
+    return paths[: 2 if len(paths) > 1 else 1][-1]
+
+
+def cosigner_candidates(lead):
+    """Return the active deputies who may co-sign a suggestion of ``lead``: those of the
+    lead deputy's own district/county (or city, for a city deputy), the lead excluded. The
+    drafting page offers these and ``workflow`` refuses anyone else."""
+    from stations.models import Representative
+
+    return Representative.objects.filter(
+        region__path__startswith=county_path(lead.region), is_active=True
+    ).exclude(pk=lead.pk)
+
+
+PUBLIC_STATES = (State.ACCEPTED, State.HANDLING, State.REPLIED, State.COMPLETED, State.EXPLAINED)
+
+
+def public_ledger(paths) -> QuerySet[Suggestion]:
+    """Return the suggestions on the office's public ledger of the congresses at ``paths``:
+    accepted and later, never a draft, a returned, withdrawn or converted suggestion (those
+    are only their deputies' and the office's). Newest first."""
+    return Suggestion.objects.filter(region__path__in=list(paths), state__in=PUBLIC_STATES).order_by(
+        "-id"
+    )
+
+
 def overdue_q(today: datetime.date | None = None) -> Q:
     """Select suggestions being handled past their reply deadline (the overdue filter)."""
     return Q(state=State.HANDLING, due_on__lt=today or timezone.localdate())
@@ -339,11 +384,7 @@ def desk_counts(user) -> list[DeskCounts]:
             ),
         ))  # fmt: skip
     if getattr(user, "department_id", None):
-        mine = Suggestion.objects.filter(
-            pk__in=UnitAssignment.objects.filter(
-                department_id=user.department_id, active=True
-            ).values("suggestion_id")
-        )
+        mine = unit_work(user, access.visible(user, Suggestion.objects.all()))
         found.append(DeskCounts(role="unit", **mine.aggregate(
             handling=Count("pk", filter=Q(state=State.HANDLING)),
             near=Count("pk", filter=near_q(today)),
@@ -351,7 +392,7 @@ def desk_counts(user) -> list[DeskCounts]:
         )))  # fmt: skip
     rep = representative_of(user)
     if rep is not None:
-        own = Suggestion.objects.filter(
+        own = access.visible(user, Suggestion.objects.all()).filter(
             Q(lead=rep)
             | Q(pk__in=Cosigner.objects.filter(representative=rep).values("suggestion_id"))
         )

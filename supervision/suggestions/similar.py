@@ -2,8 +2,8 @@
 
 Words are cut with the jieba helpers of ``petitions.topics``; the score is the overlap of
 the draft's words and character bigrams with each earlier suggestion's (a weighted Jaccard),
-over the latest accepted suggestions of the congresses the deputy files to. Only what is
-already on the office's public ledger is shown: number, title, state, reply class — never a
+over the latest suggestions of the congresses the deputy files to that are on the office's
+public ledger (``queries.public_ledger``). Only what is already on that ledger is shown: number, title, state, reply class — never a
 draft or a returned text of another deputy.
 """
 
@@ -13,13 +13,11 @@ from dataclasses import dataclass
 
 from petitions.topics import analyse
 from portal.models import Region
-from supervision.suggestions.models import Suggestion
+from supervision.suggestions import queries
 
-State = Suggestion.State
 CANDIDATES = 500
 THRESHOLD = 0.12
 SHOWN = 5
-LISTED_STATES = [State.ACCEPTED, State.HANDLING, State.REPLIED, State.COMPLETED, State.EXPLAINED]
 
 
 @dataclass(frozen=True)
@@ -51,9 +49,8 @@ def similar_to(title: str, content: str, lead, exclude: int | None = None) -> li
         return []
     paths = Region.ancestor_paths_of(lead.region.path)
     rows = (
-        Suggestion.objects.filter(region__path__in=paths, state__in=LISTED_STATES)
+        queries.public_ledger(paths)
         .exclude(pk=exclude)
-        .order_by("-id")
         .only("pk", "number", "title", "content", "state", "reply_class")[:CANDIDATES]
     )
     found = []

@@ -21,7 +21,7 @@ from portal import access, deadlines, events
 from portal.calendar import add_working_days
 from portal.errors import DomainError, TransitionError, optional_text, required_text
 from portal.models import Department, Region, User, handlers_of
-from supervision.suggestions import conf
+from supervision.suggestions import conf, queries
 from supervision.suggestions.models import (
     Category,
     CoHandlerOpinion,
@@ -171,16 +171,18 @@ def _clean_text(title: str, content: str, category: str) -> tuple[str, str]:
 
 
 def _set_cosigners(suggestion: Suggestion, cosigner_ids: Sequence[int]) -> None:
-    from stations.models import Representative
-
+    """Store the co-signers: active deputies of the lead deputy's own district/county."""
     ids = sorted({int(pk) for pk in cosigner_ids} - {suggestion.lead_id})
     if len(ids) > MAX_COSIGNERS:
         raise DomainError(_("At most 50 co-signing deputies."), field="cosigners")
     found = list(
-        Representative.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True)
+        queries.cosigner_candidates(suggestion.lead).filter(pk__in=ids).values_list("pk", flat=True)
     )
     if len(found) != len(ids):
-        raise DomainError(_("Choose co-signing deputies from the roster."), field="cosigners")
+        raise DomainError(
+            _("Choose co-signing deputies of the lead deputy's own district or county."),
+            field="cosigners",
+        )
     Cosigner.objects.filter(suggestion=suggestion).exclude(representative_id__in=ids).delete()
     have = set(
         Cosigner.objects.filter(suggestion=suggestion).values_list("representative_id", flat=True)
@@ -340,8 +342,15 @@ def _notify_returned(suggestion: Suggestion, reason: str, note: str) -> None:
     _notify(
         User.objects.filter(representative__pk=suggestion.lead_id), "returned",
         _("Your suggestion “%(title)s” was returned for revision") % {"title": suggestion.title},
-        suggestion, body=f"{Review.Reason(reason).label}. {note}".strip(),
+        suggestion, body=_return_body(reason, note),
     )  # fmt: skip
+
+
+def _return_body(reason: str, note: str) -> str:
+    label = Review.Reason(reason).label
+    if not note:
+        return str(label)
+    return _("%(reason)s. %(note)s") % {"reason": label, "note": note}
 
 
 def next_number(session_id: int) -> int:
@@ -771,7 +780,9 @@ def suggestion_reclassify(
 ) -> Suggestion:
     """The supervising office changes the class the unit chose for the latest reply."""
     suggestion = _office(actor, suggestion_id)
-    reply = suggestion.replies.order_by("-round").first()
+    if suggestion.state not in (State.REPLIED, State.COMPLETED):
+        raise DomainError(_("Only the class of a replied or completed suggestion is changed."))
+    reply = suggestion.replies.filter(round=suggestion.round).order_by("-id").first()
     if reply is None:
         raise DomainError(_("The suggestion has no reply yet."))
     if reply_class not in dict(reply_classes()):

@@ -19,9 +19,9 @@ def matter_desk_counts(context) -> dict | None:
     counts = {
         "mine": mine.count(),
         "to_evaluate": mine.filter(state=State.EVALUATING).count(),
-        "unit": Matter.objects.filter(
-            department_id=user.department_id, state=State.HANDLING
-        ).count()
+        "unit": queries.matters_for(user)
+        .filter(department_id=user.department_id, state=State.HANDLING)
+        .count()
         if user.department_id
         else 0,
         "office": None,

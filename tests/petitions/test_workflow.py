@@ -28,6 +28,25 @@ def test_transition_table_is_the_only_source(db):
         assert Petition.TRANSITIONS[closed] == set()
 
 
+# The process as the office runs it, written out independently of the model's table: a
+# change to the table that nobody meant fails here.
+EXPECTED_MOVES = {
+    ("submitted", "accepted"), ("submitted", "rejected"), ("submitted", "duplicate"),
+    ("accepted", "forwarded"), ("accepted", "replied"), ("accepted", "escalated"),
+    ("accepted", "rejected"), ("accepted", "duplicate"),
+    ("forwarded", "replied"), ("forwarded", "accepted"), ("forwarded", "forwarded"),
+    ("replied", "resolved"), ("replied", "forwarded"), ("replied", "accepted"),
+    ("replied", "closed_unresolved"),
+    ("escalated", "resolved"), ("escalated", "closed_unresolved"), ("escalated", "accepted"),
+    ("escalated", "replied"),
+}  # fmt: skip
+
+
+def test_the_transition_table_is_the_intended_process():
+    table = {(a, b) for a, targets in Petition.TRANSITIONS.items() for b in targets}
+    assert table == EXPECTED_MOVES
+
+
 def test_submit_gives_a_code_audits_and_queues_the_message(
     pworld, django_capture_on_commit_callbacks
 ):

@@ -407,7 +407,7 @@ def test_refused_transitions_are_clear_errors_in_api_and_pages(mworld, client, s
 @pytest.mark.parametrize(
     "state,action",
     [(State.HANDLING, "classify_supervise"), (State.LISTED, "report_completion"),
-     (State.EVALUATING, "publish_matters")],
+     (State.CLOSED, "report_completion")],
 )  # fmt: skip
 def test_refused_transitions_are_messages_in_the_admin(mworld, client, state, action):
     staff = mworld.users["township"]

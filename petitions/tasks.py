@@ -4,7 +4,6 @@ from celery import shared_task
 from django.utils.translation import gettext as _
 
 from petitions.models import Petition
-from portal import sms
 
 
 def status_text(petition: Petition, kind: str) -> str:
@@ -19,11 +18,17 @@ def status_text(petition: Petition, kind: str) -> str:
     return texts[kind] % {"code": petition.tracking_code, "state": petition.get_state_display()}
 
 
-@shared_task(name="petitions.send_status_sms", autoretry_for=(ConnectionError,), max_retries=5)
+@shared_task(name="petitions.send_status_sms")
 def send_status_sms(petition_id: int, kind: str) -> None:
-    """Send the status message directly (kept for messages queued by earlier versions; the
-    workflow now writes a notification row through ``portal.notifications.notify_citizen``)."""
+    """Send a status message queued by an earlier version (the workflow now writes the row
+    itself through ``notify_citizen``): write it as a notification row too, so it is kept,
+    retried and audited like every other, and deliver it from this worker at once."""
+    from portal.notifications import deliver, notify_citizen
+
     petition = Petition.objects.filter(pk=petition_id).first()
     if petition is None or not petition.citizen_phone:
         return
-    sms.send(petition.citizen_phone, status_text(petition, kind))
+    row = notify_citizen(
+        phone=petition.citizen_phone, text=status_text(petition, kind), target=petition
+    )
+    deliver([row.pk])  # a failing channel leaves it pending for the delivery sweep

@@ -132,6 +132,22 @@ def _all_region_paths(user: User) -> dict[str, tuple[str, ...]]:
     return result
 
 
+def holders(action: str, paths) -> QuerySet[User]:
+    """Return the active users who hold ``action`` on any region whose path is in ``paths``,
+    granted to them directly or through a group (for "who is told": not the subtree rule,
+    so pass the ancestor paths of a region to find the offices over it)."""
+    codename = SCOPE_CODENAMES[action]
+    paths = list(paths)
+    direct = RegionUserObjectPermission.objects.filter(
+        permission__codename=codename, content_object__path__in=paths
+    ).values("user_id")
+    groups = RegionGroupObjectPermission.objects.filter(
+        permission__codename=codename, content_object__path__in=paths
+    ).values("group_id")
+    via_group = User.groups.through.objects.filter(group_id__in=groups).values("user_id")
+    return User.objects.filter(Q(pk__in=direct) | Q(pk__in=via_group), is_active=True)
+
+
 def region_paths(user, action: str = VIEW) -> tuple[str, ...]:
     """Return the paths of the subtrees in which ``user`` may take ``action``."""
     if not _is_active(user):

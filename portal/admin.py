@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from portal import access
@@ -158,54 +159,60 @@ class RegionGrantAdmin(admin.ModelAdmin):
 # --- notifications, reminders, calendar -----------------------------------------------------
 
 
-class _ReadOnly(admin.ModelAdmin):
-    """A record of what happened: staff look, nobody changes or deletes it here."""
+class KindFilter(admin.SimpleListFilter):
+    """Filter by kind from the known kinds (no ``SELECT DISTINCT`` over the table)."""
 
-    def has_add_permission(self, request):
-        return False
+    title = _("kind")
+    parameter_name = "kind"
+    reminders_only = False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def lookups(self, request, model_admin):
+        from portal.notifications import kind_choices
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return kind_choices(reminders_only=self.reminders_only)
 
-    def has_module_permission(self, request):
-        return access.can_use_admin(request.user)
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(kind=value) if value else queryset
 
-    def has_view_permission(self, request, obj=None):
-        return access.can_use_admin(request.user)
 
-    def get_actions(self, request):
-        return {}
+class ReminderKindFilter(KindFilter):
+    reminders_only = True
+
+
+@admin.display(description=_("kind"), ordering="kind")
+def kind_cell(obj) -> str:
+    from portal.notifications import kind_label
+
+    return kind_label(obj.kind)
 
 
 @admin.register(Notification)
-class NotificationAdmin(_ReadOnly):
-    """What was sent to whom and when. Staff see the messages of the people in their scope;
-    text messages to citizens (no account) only superusers, with the phone masked."""
+class NotificationAdmin(ReadOnlyScopedAdmin):
+    """What was sent to whom and when. Staff see the messages of the people in their scope
+    and everyone their own (``Notification``'s scope rule); text messages to citizens (no
+    account) only superusers, with the phone masked."""
 
     list_display = [
-        "created_at", "addressee", "kind", "subject", "read_at", "delivered_at", "emailed_at",
-        "texted_at", "attempts",
+        "created_at", "addressee", kind_cell, "subject", "read_at", "delivered_at",
+        "failed_at", "emailed_at", "texted_at", "attempts",
     ]  # fmt: skip
-    list_filter = ["kind", ("delivered_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        KindFilter,
+        ("delivered_at", admin.EmptyFieldListFilter),
+        ("failed_at", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["recipient"]
     search_fields = ["=recipient__username", "=target_id"]
     fields = [
-        "addressee", "kind", "subject", "body", "url", "target_type", "target_id", "created_at",
-        "read_at", "delivered_at", "emailed_at", "texted_at", "in_digest", "attempts",
-        "last_error",
+        "addressee", kind_cell, "subject", "body", "url", "target_type", "target_id",
+        "created_at", "read_at", "delivered_at", "failed_at", "emailed_at", "texted_at",
+        "in_digest", "attempts", "last_error",
     ]  # fmt: skip
     readonly_fields = fields
-    show_full_result_count = False
 
-    def get_queryset(self, request):
-        rows = super().get_queryset(request)
-        if request.user.is_superuser:
-            return rows
-        people = access.visible(request.user, User.objects.all()).values("pk")
-        return rows.filter(recipient__in=people)
+    def get_actions(self, request):
+        return {}
 
     @admin.display(description=_("to"))
     def addressee(self, obj: Notification) -> str:
@@ -213,21 +220,23 @@ class NotificationAdmin(_ReadOnly):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(_ReadOnly):
+class ReminderAdmin(ReadOnlyScopedAdmin):
     """Every reminder the sweeps found: for which object, threshold and deadline, when sent
-    and to how many people (their messages are under notifications)."""
+    and to how many people (their messages are under notifications). Superusers only."""
 
     list_display = [
-        "kind", "target_id", "threshold", "due_on", "created_at", "sent_at", "recipient_count",
-        "skipped",
+        kind_cell, "target_id", "threshold", "due_on", "created_at", "sent_at",
+        "recipient_count", "skipped",
     ]  # fmt: skip
-    list_filter = ["kind", "skipped", ("sent_at", admin.EmptyFieldListFilter)]
+    list_filter = [ReminderKindFilter, "skipped", ("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["=target_id"]
     readonly_fields = [f.name for f in Reminder._meta.fields]
-    show_full_result_count = False
+
+    def get_actions(self, request):
+        return {}
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return access.can_use_admin(request.user) and request.user.is_superuser
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -261,6 +270,23 @@ class ReminderRuleForm(forms.ModelForm):
                 _("Enter whole numbers of days separated by commas, e.g. 30,15,7,1.")
             ) from None
         return ",".join(str(v) for v in sorted(set(values), reverse=True))
+
+    def clean(self):
+        from portal.reminders import REGISTRY, parse_thresholds
+
+        cleaned = super().clean()
+        sweep = REGISTRY.get(cleaned.get("kind") or "")
+        if sweep is not None and cleaned.get("thresholds"):
+            try:
+                sweep.check_thresholds(parse_thresholds(cleaned["thresholds"]))
+            except ValueError:
+                self.add_error(
+                    "thresholds",
+                    _("This reminder comes after the deadline: enter negative days, e.g. -1,-10.")
+                    if sweep.floor is None
+                    else _("This reminder comes before the deadline: enter 0 or more days."),
+                )
+        return cleaned
 
 
 @admin.register(ReminderRule)
@@ -302,7 +328,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj: CalendarDay) -> str:
-        return obj.date.strftime("%a")
+        return str(WEEKDAYS[obj.date.weekday()])  # 星期五, not the C locale's "Fri"
 
 
 @admin.register(CalendarYear)

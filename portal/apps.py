@@ -7,4 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
-        from portal import access  # noqa: F401  (registers the scope rules of portal models)
+        from portal import (
+            access,  # noqa: F401  (registers the scope rules of portal models)
+            notifications,  # noqa: F401  (registers the rule of Notification)
+        )

@@ -91,7 +91,8 @@ class Deadline:
 
     def check_extension(self, months: int, reason: str) -> None:
         """Raise ``DomainError`` when an extension of ``months`` with ``reason`` is refused."""
-        if not isinstance(months, int) or months < 1:
+        # bool is an int in Python: True must not pass as "1 month".
+        if isinstance(months, bool) or not isinstance(months, int) or months < 1:
             raise DomainError(_("Extend by at least one month."), field="months")
         if not (reason or "").strip():
             raise DomainError(_("Give the reason for the extension."), field="reason")
@@ -134,15 +135,23 @@ class Deadline:
                     "reason": extension.reason,
                 }
             )
-        text = "; ".join(parts)
-        text += _(" → due on %(due)s") % {"due": self.due_on.isoformat()}
+        # Each piece is a whole phrase people translate; the separator is translated too.
+        steps = _("; ").join(parts)
+        due = self.due_on.isoformat()
         if self.due_on.day != self.started_on.day:
-            text += _(" (the target month has no day %(day)d: its last day)") % {
-                "day": self.started_on.day
+            due_text = _("due on %(due)s (the target month has no day %(day)d: its last day)") % {
+                "due": due,
+                "day": self.started_on.day,
             }
-        if self.cap_months is not None:
-            text += _("; at most %(cap)d months in all.") % {"cap": self.cap_months}
-        return text
+        else:
+            due_text = _("due on %(due)s") % {"due": due}
+        if self.cap_months is None:
+            return _("%(steps)s → %(due)s") % {"steps": steps, "due": due_text}
+        return _("%(steps)s → %(due)s; at most %(cap)d months in all.") % {
+            "steps": steps,
+            "due": due_text,
+            "cap": self.cap_months,
+        }
 
 
 def suggestion_deadline(started_on: datetime.date, started_by: str, **kwargs) -> Deadline:

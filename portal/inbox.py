@@ -7,14 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.models import Notification, NotificationPreference
-from portal.notifications import mark_read, preference_of, unread_count
+from portal.models import NotificationPreference
+from portal.notifications import inbox_rows, mark_read, preference_of, unread_count
 
 PAGE_SIZE = 30
 
@@ -34,7 +33,7 @@ def unread(request) -> dict:
 
 @login_required
 def inbox(request):
-    rows = Notification.objects.filter(recipient=request.user).order_by("-id")
+    rows = inbox_rows(request.user)
     only_unread = request.GET.get("unread") == "1"
     if only_unread:
         rows = rows.filter(read_at__isnull=True)
@@ -47,11 +46,11 @@ def inbox(request):
 @login_required
 def inbox_open(request, pk: int):
     """Mark one notification read and follow its link (only the recipient's own)."""
-    row = Notification.objects.filter(pk=pk, recipient=request.user).first()
+    row = inbox_rows(request.user).filter(pk=pk).first()
     if row is None:
         raise Http404
     if row.read_at is None:
-        Notification.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=timezone.now())
+        mark_read(request.user, [row.pk])
     if row.url and url_has_allowed_host_and_scheme(row.url, allowed_hosts=None):
         return HttpResponseRedirect(row.url)
     return redirect("inbox")

@@ -346,6 +346,12 @@ class Notification(models.Model):
         blank=True,
         help_text=_("When the channels were worked through; empty while delivery is pending."),
     )
+    failed_at = models.DateTimeField(
+        _("delivery given up"),
+        null=True,
+        blank=True,
+        help_text=_("Every delivery attempt failed; the inbox row stays, nothing was sent."),
+    )
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
     texted_at = models.DateTimeField(_("text message sent"), null=True, blank=True)
     in_digest = models.BooleanField(
@@ -370,7 +376,7 @@ class Notification(models.Model):
             ),
             models.Index(
                 fields=["id"],
-                condition=Q(delivered_at__isnull=True),
+                condition=Q(delivered_at__isnull=True, failed_at__isnull=True),
                 name="notification_pending_idx",
             ),
             models.Index(
@@ -482,4 +488,6 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.target_id} {self.threshold}"
+        from portal.notifications import kind_label
+
+        return f"{kind_label(self.kind)} {self.target_id} {self.threshold}"

@@ -20,16 +20,64 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from portal import sms
+from portal import access, sms
 from portal.models import Notification, NotificationPreference, User
 
 log = logging.getLogger(__name__)
 
 SUBJECT_MAX = Notification._meta.get_field("subject").max_length
 URL_MAX = Notification._meta.get_field("url").max_length
+
+# What each kind of notification is, for people (the admin's lists and filter). Reminder
+# kinds are not listed here: their label is the sweep's own (``portal.reminders.REGISTRY``).
+KINDS = {
+    "citizen.sms": gettext_lazy("Text message to a citizen"),
+    "petitions.forwarded": gettext_lazy("Citizen issue forwarded to the unit"),
+    "supervision.member": gettext_lazy("Joined a supervision group"),
+    "supervision.assigned": gettext_lazy("Supervised matter assigned to the unit"),
+    "supervision.started": gettext_lazy("Supervision started"),
+    "supervision.progress": gettext_lazy("Progress on a supervised matter"),
+    "supervision.evaluate": gettext_lazy("Supervised matter to evaluate"),
+    "supervision.closed": gettext_lazy("Supervised matter closed"),
+    "supervision.rectify": gettext_lazy("Supervised matter to rectify"),
+    "suggestions.returned": gettext_lazy("Suggestion returned"),
+    "suggestions.converted": gettext_lazy("Suggestion handled through another channel"),
+    "suggestions.explained": gettext_lazy("Suggestion answered with an explanation"),
+    "suggestions.assigned": gettext_lazy("Suggestion assigned to the unit"),
+    "suggestions.extended": gettext_lazy("Suggestion deadline extended"),
+    "suggestions.co_opinion": gettext_lazy("Co-handling opinion on a suggestion"),
+    "suggestions.replied": gettext_lazy("Suggestion replied to"),
+    "suggestions.reopened": gettext_lazy("Suggestion to handle again"),
+    "suggestions.key": gettext_lazy("Suggestion under key supervision"),
+    "voting.vote_open": gettext_lazy("Vote open"),
+    "voting.evaluate": gettext_lazy("Livelihood projects to evaluate"),
+}
+
+
+def kind_choices(*, reminders_only: bool = False) -> list[tuple[str, str]]:
+    """Return (kind, label) of every known kind (the reminder sweeps' and ``KINDS``), sorted
+    by label; no query."""
+    from portal.reminders import discover
+
+    labels = {kind: str(sweep.label) for kind, sweep in discover().items()}
+    if not reminders_only:
+        labels.update({kind: str(label) for kind, label in KINDS.items()})
+    return sorted(labels.items(), key=lambda pair: pair[1])
+
+
+def kind_label(kind: str) -> str:
+    """Return the label of ``kind`` for people; the dotted code when it is not known."""
+    from portal.reminders import REGISTRY
+
+    if kind in KINDS:
+        return str(KINDS[kind])
+    sweep = REGISTRY.get(kind)
+    return str(sweep.label) if sweep is not None else kind
 
 
 def _target_fields(target: models.Model | None) -> dict:
@@ -140,6 +188,8 @@ def _deliver_row(row: Notification, now: datetime.datetime) -> None:
             row.texted_at = now
         return
     user = row.recipient
+    if not user.is_active:
+        return  # disabled since the row was written: the inbox row stays, nothing is sent
     pref = preference_of(user)
     if pref.by_email and user.email and not row.emailed_at and not row.in_digest:
         if pref.daily_digest:
@@ -159,10 +209,12 @@ def _deliver_row(row: Notification, now: datetime.datetime) -> None:
 
 def deliver(ids: Iterable[int] | None = None, *, limit: int = 500) -> int:
     """Deliver undelivered notifications (``ids``, or the oldest pending ones); return how
-    many were delivered. Each row is its own transaction, locked with SKIP LOCKED."""
+    many were delivered. Each row is its own transaction, locked with SKIP LOCKED. A row
+    whose channels failed ``NOTIFICATION_MAX_ATTEMPTS`` times is given up (``failed_at``),
+    never marked delivered."""
     if ids is None:
         ids = list(
-            Notification.objects.filter(delivered_at__isnull=True)
+            Notification.objects.filter(delivered_at__isnull=True, failed_at__isnull=True)
             .order_by("id")
             .values_list("pk", flat=True)[:limit]
         )
@@ -172,7 +224,7 @@ def deliver(ids: Iterable[int] | None = None, *, limit: int = 500) -> int:
             row = (
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient__notification_preference")
-                .filter(pk=pk, delivered_at__isnull=True)
+                .filter(pk=pk, delivered_at__isnull=True, failed_at__isnull=True)
                 .first()
             )
             if row is None:
@@ -185,15 +237,17 @@ def deliver(ids: Iterable[int] | None = None, *, limit: int = 500) -> int:
                 log.warning("delivery of notification %s failed: %s", pk, exc)
                 row.last_error = str(exc)[:300]
                 if row.attempts >= getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 10):
-                    row.delivered_at = now  # give up; the inbox row stays
+                    row.failed_at = now  # give up; the inbox row stays
+                    log.error("gave up delivering notification %s after %s attempts", pk,
+                              row.attempts)  # fmt: skip
             else:
                 row.delivered_at = now
                 row.last_error = ""
                 delivered += 1
             row.save(
                 update_fields=[
-                    "attempts", "last_error", "delivered_at", "emailed_at", "texted_at",
-                    "in_digest",
+                    "attempts", "last_error", "delivered_at", "failed_at", "emailed_at",
+                    "texted_at", "in_digest",
                 ]
             )  # fmt: skip
     return delivered
@@ -237,15 +291,38 @@ def send_digests(*, now: datetime.datetime | None = None) -> int:
 # --- inbox ------------------------------------------------------------------------------------
 
 
+def inbox_rows(user: User) -> models.QuerySet:
+    """Return the user's own notifications, newest first: the inbox is the recipient's alone
+    (office staff see others' messages in the admin, never in their inbox)."""
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user).order_by("-id")
+
+
 def unread_count(user: User) -> int:
-    if not user.is_authenticated:
+    if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return inbox_rows(user).filter(read_at__isnull=True).count()
 
 
 def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications (all, or ``ids``) read; return how many changed."""
-    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    rows = inbox_rows(user).filter(read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     return rows.update(read_at=timezone.now())
+
+
+# --- scope --------------------------------------------------------------------------------
+
+
+def _own_rows(user: User, action: str) -> Q | None:
+    """Everyone sees their own notifications."""
+    return Q(recipient=user) if action == access.VIEW else None
+
+
+# Office staff see the messages of the people of their regions; a text message to a citizen
+# (no recipient, so no region) only superusers.
+access.register(
+    Notification, access.ScopeRule(region_field="recipient__region", participant=_own_rows)
+)

@@ -49,6 +49,8 @@ from portal.notifications import notify
 log = logging.getLogger(__name__)
 
 Recipients = Callable[[list[models.Model]], dict[int, list[User]]]
+# ``text(obj, reminder)``; ``reminder.sweep_day`` is the day the sweep runs for (count days
+# late or left from it and the object's deadline, not from the threshold).
 Text = Callable[[models.Model, Reminder], tuple[str, str, str]]
 
 
@@ -70,6 +72,19 @@ class Sweep:
     @property
     def model(self) -> type[models.Model]:
         return self.select(timezone.localdate()).model
+
+    def check_thresholds(self, values: Sequence[int]) -> tuple[int, ...]:
+        """Return ``values`` when their sign fits the sweep, else raise ValueError: an overdue
+        sweep (no floor) takes only negative days (after the deadline), any other only days
+        before it (0 or more)."""
+        values = tuple(values)
+        if self.floor is None:
+            wrong = [v for v in values if v >= 0]
+        else:
+            wrong = [v for v in values if v < 0]
+        if wrong:
+            raise ValueError(values)
+        return values
 
 
 REGISTRY: dict[str, Sweep] = {}
@@ -112,7 +127,7 @@ def thresholds_of(sweep: Sweep, rules: dict[str, ReminderRule] | None = None) ->
     if not rule.is_active:
         return ()
     try:
-        return parse_thresholds(rule.thresholds)
+        return sweep.check_thresholds(parse_thresholds(rule.thresholds))
     except ValueError:
         log.warning("reminder rule %s has bad thresholds %r", rule.kind, rule.thresholds)
         return tuple(sweep.thresholds)
@@ -190,13 +205,23 @@ def send(sweep: Sweep, today: datetime.date, *, batch_size: int | None = None) -
                 if obj is None or current != reminder.due_on or not to:
                     reminder.skipped = True  # closed, moved or nobody to tell since found
                 else:
-                    subject, body, url = sweep.text(obj, reminder)
-                    rows = notify(
-                        recipients=to, kind=sweep.kind, subject=subject, body=body, url=url,
-                        target=obj,
-                    )  # fmt: skip
-                    reminder.recipient_count = len(rows)
-                    sent += 1
+                    reminder.sweep_day = today
+                    try:
+                        # A savepoint each: one object whose text fails is skipped, not left
+                        # unsent at the head of the queue blocking its kind forever.
+                        with transaction.atomic():
+                            subject, body, url = sweep.text(obj, reminder)
+                            rows = notify(
+                                recipients=to, kind=sweep.kind, subject=subject, body=body,
+                                url=url, target=obj,
+                            )  # fmt: skip
+                    except Exception:
+                        log.exception("reminder %s (%s of %s) failed; skipped",
+                                      reminder.pk, sweep.kind, reminder.target_id)  # fmt: skip
+                        reminder.skipped = True
+                    else:
+                        reminder.recipient_count = len(rows)
+                        sent += 1
                 reminder.sent_at = now
             Reminder.objects.bulk_update(batch, ["sent_at", "skipped", "recipient_count"])
 

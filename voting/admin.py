@@ -10,7 +10,13 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy, ngettext
 
-from portal.admin_base import ReadOnlyScopedAdmin, RegionTreeFilter, ScopedAdmin, refusal_text
+from portal.admin_base import (
+    ReadOnlyScopedAdmin,
+    ReadOnlyScopedInline,
+    RegionTreeFilter,
+    ScopedAdmin,
+    refusal_text,
+)
 from portal.errors import DomainError
 from voting import ballots, workflow
 from voting.models import (
@@ -163,17 +169,12 @@ class CandidateAdmin(WorkflowFormAdmin):
                                          proposal_ids=proposal_ids, **fields)  # fmt: skip
 
 
-class ResultInline(admin.TabularInline):
+class ResultInline(ReadOnlyScopedInline):
     model = VoteResult
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ["candidate", "yes", "no", "abstain", "rank", "status"]
 
-    def has_add_permission(self, request, obj):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("candidate")
 
 
 @admin.register(Vote)
@@ -218,6 +219,12 @@ class PaperEntryAdmin(ReadOnlyScopedAdmin):
     list_filter = ["state", RegionTreeFilter]
     list_select_related = ["vote__cycle__region", "first_teller", "second_teller", "resolved_by"]
     exclude = ["ballot"]
+
+    def get_exclude(self, request, obj=None):
+        # The second teller enters the ballot blind: no reading while it waits for them.
+        if obj is not None and not ballots.reading_visible(obj):
+            return [*self.exclude, "first_reading", "second_reading"]
+        return self.exclude
 
 
 @admin.register(Ballot)

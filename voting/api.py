@@ -140,9 +140,8 @@ class PaperEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_first_reading(self, entry) -> dict | None:
-        # The second teller enters the ballot blind: the first reading is shown once the
-        # entry has been confirmed, found different or resolved.
-        return None if entry.state == PaperEntry.State.ENTERED else entry.first_reading
+        # The second teller enters the ballot blind.
+        return entry.first_reading if ballots.reading_visible(entry) else None
 
 
 class ProjectSerializer(CandidateSerializer):

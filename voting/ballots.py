@@ -4,7 +4,9 @@ Secrecy: an electronic ballot is written as two unrelated rows in one transactio
 ``VoterRecord`` (this deputy has voted; unique per vote and deputy, so the database refuses a
 second ballot) and a ``Ballot`` with its marks (random UUID keys, no deputy, no user, no
 time). The audit event of the cast names the voter record, never the ballot. The voter's
-receipt code is returned once and kept only as a keyed hash on the ballot.
+receipt code is returned once and kept only as a keyed hash on the ballot. Because the
+three rows share a transaction (PostgreSQL's ``xmin``), closing the vote reseals the ballots
+as new rows (``reseal_ballots``); see ``voting.models`` for what remains.
 
 Paper ballots: a teller issues a ballot to a deputy (a ``VoterRecord`` of channel paper);
 after the vote, one teller enters each paper ballot under its sheet number and a second,
@@ -15,6 +17,7 @@ flagged and counted only after it is resolved against the paper.
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import PermissionDenied
@@ -180,9 +183,15 @@ def check_receipt(code: str) -> Ballot | None:
 # --- paper ballots --------------------------------------------------------------------
 
 
-def _teller_vote(actor, vote_id: int, *, lock: bool = True) -> Vote:
+def reading_visible(entry: PaperEntry) -> bool:
+    """Return True when the tellers' readings of a paper entry may be shown: not while it
+    waits for the second teller, who enters the ballot blind."""
+    return entry.state != PaperEntry.State.ENTERED
+
+
+def teller_vote(actor, vote_id: int, *, lock: bool = True) -> Vote:
     """Return the vote (locked) when the actor is one of its tellers or its office."""
-    queryset = Vote.objects.select_related("cycle")
+    queryset = Vote.objects.select_related("cycle", "region")
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     vote = access.get_object_or_404(actor, queryset, pk=vote_id)
@@ -198,7 +207,7 @@ def _teller_vote(actor, vote_id: int, *, lock: bool = True) -> Vote:
 def paper_issue(*, actor, vote_id: int, representative_ids: Sequence[int]) -> int:
     """Hand paper ballots to deputies on the roll (they are then present and cannot vote
     electronically); return how many were issued."""
-    vote = _teller_vote(actor, vote_id)
+    vote = teller_vote(actor, vote_id)
     if vote.state != Vote.State.OPEN:
         raise DomainError(_("The vote is not open."))
     ids = sorted(set(representative_ids))
@@ -240,7 +249,7 @@ def _check_reading_vote(vote: Vote) -> None:
 def paper_enter(*, actor, vote_id: int, sheet: int, choices: Mapping,
                 invalid: bool = False) -> PaperEntry:  # fmt: skip
     """The first teller enters one paper ballot under its sheet number."""
-    vote = _teller_vote(actor, vote_id)
+    vote = teller_vote(actor, vote_id)
     _check_reading_vote(vote)
     if not isinstance(sheet, int) or not 1 <= sheet <= 100_000:
         raise DomainError(_("Enter the sheet number written on the ballot."), field="sheet")
@@ -266,7 +275,7 @@ def paper_enter(*, actor, vote_id: int, sheet: int, choices: Mapping,
 
 def _teller_entry(actor, entry_id: int) -> tuple[PaperEntry, Vote]:
     entry = access.get_object_or_404(actor, PaperEntry.objects.all(), pk=entry_id)
-    vote = _teller_vote(actor, entry.vote_id)
+    vote = teller_vote(actor, entry.vote_id)
     entry = PaperEntry.objects.select_for_update().get(pk=entry.pk)
     _check_reading_vote(vote)
     return entry, vote
@@ -381,11 +390,67 @@ def vote_close(*, actor, vote_id: int) -> Vote:
         setattr(vote, name, getattr(figures, name))
     vote.threshold = outcome.threshold
     vote.save()
+    reseal_ballots(vote)
     events.record(actor=actor, target=vote, action="vote_close", before=before, after=vote.state,
                   data={"outcome": outcome.outcome, "adopted": [line.candidate_id for line in outcome.adopted],
                         "tied": [line.candidate_id for line in outcome.tied],
                         **figures.summary()})  # fmt: skip
     return vote
+
+
+def reseal_ballots(vote: Vote) -> int:
+    """Rewrite every ballot of the vote and its marks as new rows, in random order and
+    under new random keys, and delete the old rows; return how many ballots were resealed.
+
+    A ballot cast electronically was written in the same transaction as its voter record
+    and the audit event of the cast, so PostgreSQL's hidden ``xmin`` (and the physical row
+    order) would link it to its voter. Called inside the closing transaction, in its own
+    savepoint, this gives every stored ballot the same ``xmin`` (the savepoint's, shared by
+    no event and no voter record) and an order that says nothing of the order of voting.
+    Receipt hashes, validity and each paper entry's link to its ballot are kept.
+    """
+    old = list(Ballot.objects.filter(vote=vote).values("id", "channel", "valid", "receipt_hash"))
+    if not old:
+        return 0
+    marks: dict = {}
+    for ballot_id, candidate_id, choice in BallotChoice.objects.filter(
+        ballot__vote=vote
+    ).values_list("ballot_id", "candidate_id", "choice"):
+        marks.setdefault(ballot_id, []).append((candidate_id, choice))
+    paper = dict(
+        PaperEntry.objects.filter(vote=vote, ballot__isnull=False).values_list("ballot_id", "pk")
+    )
+    secrets.SystemRandom().shuffle(old)
+    new_id = {row["id"]: uuid.uuid4() for row in old}
+    with transaction.atomic():
+        old_ids = list(new_id)
+        BallotChoice.objects.filter(ballot__vote=vote).delete()
+        # Free the unique receipt hashes for the new rows before they are written.
+        Ballot.objects.filter(vote=vote).update(receipt_hash=None)
+        Ballot.objects.bulk_create(
+            [
+                Ballot(id=new_id[row["id"]], region_id=vote.region_id, vote_id=vote.pk,
+                       channel=row["channel"], valid=row["valid"],
+                       receipt_hash=row["receipt_hash"])
+                for row in old
+            ],
+            batch_size=1000,
+        )  # fmt: skip
+        new_marks = [
+            BallotChoice(region_id=vote.region_id, ballot_id=new_id[row["id"]],
+                         candidate_id=candidate_id, choice=choice)
+            for row in old
+            for candidate_id, choice in marks.get(row["id"], [])
+        ]  # fmt: skip
+        BallotChoice.objects.bulk_create(new_marks, batch_size=2000)
+        entries = [
+            PaperEntry(pk=entry_pk, ballot_id=new_id[ballot_id])
+            for ballot_id, entry_pk in paper.items()
+        ]
+        PaperEntry.objects.bulk_update(entries, ["ballot"], batch_size=1000)
+        for start in range(0, len(old_ids), 500):
+            Ballot.objects.filter(pk__in=old_ids[start : start + 500]).delete()
+    return len(old)
 
 
 def _mark_candidates(vote: Vote, outcome: counting.Outcome) -> None:

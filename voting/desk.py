@@ -153,20 +153,12 @@ def ballot(request, pk: int):
 # --- the tellers ----------------------------------------------------------------------
 
 
-def _teller_page_vote(user, pk) -> Vote:
-    vote = access.get_object_or_404(user, Vote.objects.select_related("cycle", "region"), pk=pk)
-    if not (access.can_by_region(user, access.MANAGE, vote)
-            or vote.tellers.filter(pk=user.pk).exists()):  # fmt: skip
-        raise PermissionDenied(_("Only the tellers of the vote do this."))
-    return vote
-
-
 @never_cache
 @login_required
 def paper(request, pk: int, forms: dict | None = None, status: int = 200, problem: str = ""):
     """The tellers' page: issue paper ballots, enter them, confirm others' entries blind,
     resolve mismatches; and the running figures."""
-    vote = _teller_page_vote(request.user, pk)
+    vote = ballots.teller_vote(request.user, pk, lock=False)
     candidates = _candidates(vote)
     forms = forms or {}
     without_ballot = (
@@ -214,7 +206,7 @@ def vote_action(request, pk: int, action: str):
             if action == "runoff":
                 return redirect("voting_desk:cycle", pk=result.cycle_id)
             return redirect("voting_desk:cycle", pk=vote.cycle_id)
-        vote = _teller_page_vote(user, pk)
+        vote = ballots.teller_vote(user, pk, lock=False)
         if action == "issue":
             roll = RollEntry.objects.filter(vote=vote).select_related("representative")
             form = DeputiesForm(request.POST, roll=roll)
@@ -251,7 +243,7 @@ def vote_action(request, pk: int, action: str):
 def paper_action(request, pk: int, action: str):
     user = request.user
     entry = access.get_object_or_404(user, PaperEntry.objects.all(), pk=pk)
-    vote = _teller_page_vote(user, entry.vote_id)
+    vote = ballots.teller_vote(user, entry.vote_id, lock=False)
     candidates = _candidates(vote)
     prefix = f"e{entry.pk}"
     try:

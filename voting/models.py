@@ -7,8 +7,17 @@ is a new round that never overwrites an earlier one).
 
 Secret ballot: *who* voted is ``VoterRecord`` (one row per deputy and vote, held unique by
 the database); *what* was voted is ``Ballot`` + ``BallotChoice``, which carry no deputy, no
-user, no timestamp and a random UUID key, so nothing stored links the two. A voter's receipt
+user, no timestamp and a random UUID key, so no column links the two. A voter's receipt
 code is kept only as a keyed hash on the ballot.
+
+What remains on PostgreSQL: an electronic ballot, its voter record and the audit event of the
+cast are written in one transaction, so while the vote is open the hidden ``xmin`` column and
+the physical row order let a database administrator link a ballot to its voter. Closing the
+vote reseals the ballots (``ballots.reseal_ballots``): inside the closing transaction every
+ballot and its marks are rewritten as new rows under new random keys, in random order, and the
+old rows deleted, so every stored ballot then carries the same ``xmin`` and its order says
+nothing. The deleted row versions stay in the table files until VACUUM reclaims them (and in
+the write-ahead log and backups taken meanwhile); those who can read them can still link.
 """
 
 import uuid
@@ -20,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import access
 from portal.errors import TransitionError
 from portal.models import Department, Region
 
@@ -218,12 +228,11 @@ class Proposal(TransitionMixin, models.Model):
 
     @property
     def masked_phone(self) -> str:
-        phone = self.proposer_phone
-        return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else ("****" if phone else "")
+        return access.mask_phone(self.proposer_phone)
 
     @property
     def masked_name(self) -> str:
-        return f"{self.proposer_name[:1]}**" if self.proposer_name else ""
+        return access.mask_name(self.proposer_name)
 
 
 class Candidate(models.Model):

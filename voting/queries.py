@@ -141,7 +141,8 @@ def live(vote: Vote) -> dict:
         body["outcome"] = vote.outcome
         body["candidates"] = [
             {"id": r.candidate_id, "number": r.candidate.number, "title": r.candidate.title,
-             "yes": r.yes, "no": r.no, "abstain": r.abstain, "rank": r.rank, "status": r.status}
+             "yes": r.yes, "no": r.no, "abstain": r.abstain, "rank": r.rank, "status": r.status,
+             "status_label": r.get_status_display()}
             for r in vote.results.select_related("candidate").order_by("rank", "candidate__number")
         ]  # fmt: skip
         return body
@@ -228,6 +229,7 @@ class EvaluationLine:
     average: float | None = None
     rate: float | None = None  # (satisfied + basically) ÷ rated, in %
     verdict: str = ""
+    verdict_label: str = ""
 
 
 def members_of(cycle: Cycle) -> int:
@@ -276,6 +278,7 @@ def evaluation_results(cycle: Cycle) -> list[EvaluationLine]:
             line.rate = round(100 * (line.satisfied + line.basically) / line.rated, 1)
             if cycle.satisfaction_rule == Cycle.SatisfactionRule.ZHENHAI:
                 line.verdict = zhenhai_verdict(line.satisfied, line.basically, members)
+                line.verdict_label = str(Rating(line.verdict).label)
         lines.append(line)
     return lines
 

@@ -7,7 +7,6 @@ transaction."""
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from petitions.workflow import PHONE_RE, normalize_phone
 from portal import access, events
 from portal.errors import DomainError, required_text
 from portal.models import Department, Region
@@ -24,7 +24,6 @@ from stations.models import MandateLevel, Representative
 from voting.models import Candidate, Cycle, Proposal, RollEntry, Vote
 
 Stage = Cycle.Stage
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 CANDIDATE_STAGES = {Stage.SHORTLIST, Stage.DELIBERATE}
 # The mandate level of the deputies of a congress at each region level.
 MANDATE_OF_LEVEL = {
@@ -210,7 +209,7 @@ def proposal_submit(
     proposer_name = (proposer_name or "").strip()
     if len(proposer_name) > 64:
         raise DomainError(_("The name is longer than 64 characters."), field="proposer_name")
-    phone = re.sub(r"[\s\-()]", "", proposer_phone or "")
+    phone = normalize_phone(proposer_phone)
     if phone and not PHONE_RE.match(phone):
         raise DomainError(_("Enter a valid phone number."), field="proposer_phone")
     try:
@@ -311,6 +310,8 @@ def _candidate_fields(cycle: Cycle, data: dict) -> dict:
 
 
 def _link_proposals(actor, cycle: Cycle, candidate: Candidate, proposal_ids: Sequence[int]):
+    """Make ``proposal_ids`` the candidate's proposals: new ones are shortlisted, and one
+    taken off that no other candidate holds goes back to submitted."""
     ids = sorted(set(proposal_ids))
     proposals = list(
         Proposal.objects.select_for_update().filter(pk__in=ids, cycle=cycle).order_by("pk")
@@ -323,13 +324,27 @@ def _link_proposals(actor, cycle: Cycle, candidate: Candidate, proposal_ids: Seq
                 _("“%(title)s” was merged or not taken up.") % {"title": proposal.title},
                 field="proposals",
             )
-        if proposal.state == Proposal.State.SUBMITTED:
+        if proposal.state != Proposal.State.SHORTLISTED:
+            proposal.ensure_can_move_to(Proposal.State.SHORTLISTED)
+            before = proposal.state
             proposal.state = Proposal.State.SHORTLISTED
             proposal.save(update_fields=["state"])
             events.record(actor=actor, target=proposal, action="proposal_shortlist",
-                          before=Proposal.State.SUBMITTED, after=proposal.state,
+                          before=before, after=proposal.state,
                           data={"candidate": candidate.pk})  # fmt: skip
+    removed = [p for p in candidate.proposals.select_for_update().order_by("pk") if p.pk not in ids]
     candidate.proposals.add(*proposals)
+    if removed:
+        candidate.proposals.remove(*removed)
+    for proposal in removed:
+        if proposal.candidates.exists() or proposal.state != Proposal.State.SHORTLISTED:
+            continue  # still behind another candidate
+        proposal.ensure_can_move_to(Proposal.State.SUBMITTED)
+        proposal.state = Proposal.State.SUBMITTED
+        proposal.save(update_fields=["state"])
+        events.record(actor=actor, target=proposal, action="proposal_unshortlist",
+                      before=Proposal.State.SHORTLISTED, after=proposal.state,
+                      data={"candidate": candidate.pk})  # fmt: skip
 
 
 @transaction.atomic
@@ -422,13 +437,17 @@ def vote_prepare(
     if representative_ids is None:
         ids = list(default_roll(cycle).values_list("pk", flat=True))
     else:
+        # An explicit roll is a part of the congress's deputies, never someone else's.
         ids = list(
-            access.visible(actor, Representative.objects.filter(pk__in=set(representative_ids)))
-            .filter(is_active=True)
-            .values_list("pk", flat=True)
+            access.visible(
+                actor, default_roll(cycle).filter(pk__in=set(representative_ids))
+            ).values_list("pk", flat=True)
         )
         if len(ids) != len(set(representative_ids)):
-            raise DomainError(_("Choose active deputies of your jurisdiction."), field="roll")
+            raise DomainError(
+                _("Choose active deputies of this congress with a current mandate."),
+                field="roll",
+            )
     if not ids:
         raise DomainError(_("The roll of entitled deputies is empty."), field="roll")
     vote = Vote.objects.create(
@@ -448,9 +467,15 @@ def _set_tellers(actor, vote: Vote, teller_ids: Sequence[int]) -> None:
         return
     from portal.models import User
 
-    tellers = list(User.objects.filter(pk__in=set(teller_ids), is_active=True))
+    # Tellers are active accounts of the vote's region (or below) that the office manages.
+    candidates = User.objects.filter(
+        pk__in=set(teller_ids), is_active=True, region__path__startswith=vote.region.path
+    )
+    tellers = list(access.visible(actor, candidates, access.MANAGE))
     if len(tellers) != len(set(teller_ids)):
-        raise DomainError(_("Choose active accounts as tellers."), field="tellers")
+        raise DomainError(
+            _("Choose active accounts of the vote's region as tellers."), field="tellers"
+        )
     vote.tellers.set(tellers)
 
 

@@ -50,7 +50,7 @@ class UnitInline(ReadOnlyScopedInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request)
+        return super().get_queryset(request).select_related("department")
 
 
 class ReplyInline(ReadOnlyScopedInline):
@@ -67,7 +67,7 @@ class ReplyInline(ReadOnlyScopedInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request)
+        return super().get_queryset(request).select_related("department")
 
 
 class RatingInline(ReadOnlyScopedInline):

@@ -62,9 +62,9 @@ def unit_work(user, queryset: QuerySet[Suggestion] | None = None) -> QuerySet[Su
     if not getattr(user, "department_id", None):
         return queryset.none()
     return queryset.filter(
-        pk__in=UnitAssignment.objects.filter(
-            department_id=user.department_id, active=True
-        ).values("suggestion_id")
+        pk__in=UnitAssignment.objects.filter(department_id=user.department_id, active=True).values(
+            "suggestion_id"
+        )
     )
 
 
@@ -92,9 +92,9 @@ def public_ledger(paths) -> QuerySet[Suggestion]:
     """Return the suggestions on the office's public ledger of the congresses at ``paths``:
     accepted and later, never a draft, a returned, withdrawn or converted suggestion (those
     are only their deputies' and the office's). Newest first."""
-    return Suggestion.objects.filter(region__path__in=list(paths), state__in=PUBLIC_STATES).order_by(
-        "-id"
-    )
+    return Suggestion.objects.filter(
+        region__path__in=list(paths), state__in=PUBLIC_STATES
+    ).order_by("-id")
 
 
 def overdue_q(today: datetime.date | None = None) -> Q:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from stations.models import Mandate, MandateLevel
 from tests.factories import PASSWORD
 from tests.stations.conftest import sworld, world  # noqa: F401  (fixtures)
 from tests.voting.conftest import build_cycle
@@ -28,6 +29,9 @@ def test_deputy_votes_from_a_phone_and_the_projector_updates(phone, desktop, liv
     staff = sworld.base.users["township"]
     cycle = build_cycle(staff, sworld.base.regions["townA1"], proposals=4, candidates=4, seats=2)
     roll = [sworld.deps["a1"].pk, sworld.deps["a1b"].pk]
+    for pk in roll:  # the roll is made of deputies of the township's congress
+        Mandate.objects.create(representative_id=pk, region=sworld.base.regions["townA1"],
+                               level=MandateLevel.TOWNSHIP, term="第十八届")  # fmt: skip
     vote = workflow.vote_prepare(actor=staff, cycle_id=cycle.pk, representative_ids=roll)
     workflow.vote_open(actor=staff, vote_id=vote.pk)
     first, second, *_rest = vote.candidates.order_by("number")

@@ -251,16 +251,24 @@ def test_resolving_marks_the_reception_matter_solved(pworld):
 def test_a_submission_survives_a_broker_outage(
     pworld, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from petitions import tasks
+    from portal import tasks
+    from portal.models import Notification
+
+    tried = []
 
     def broker_down(*args, **kwargs):
+        tried.append(args)
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(tasks.send_status_sms, "delay", broker_down)
+    monkeypatch.setattr(tasks.deliver_notifications, "apply_async", broker_down)
+    monkeypatch.setattr(tasks.deliver_notifications, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         petition = submit(pworld)
-    assert len(callbacks) == 1
+    assert len(callbacks) == 1 and len(tried) == 1  # the delivery was scheduled and failed
     assert Petition.objects.filter(pk=petition.pk, state=State.SUBMITTED).exists()
+    row = Notification.objects.get(target_id=petition.pk, kind="citizen.sms")
+    assert row.delivered_at is None and row.texted_at is None
+    assert row.phone == "13800001111" and petition.tracking_code in row.body
 
 
 def test_the_status_message_goes_through_the_sms_adapter(pworld):

@@ -4,6 +4,7 @@ enter the year, the file import and the admin."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -97,6 +98,37 @@ def test_dry_run_checks_only(tmp_path, capsys):
     notice.write_text(NOTICE_2027)
     call_command("import_calendar", str(notice), "--year", "2027", "--dry-run")
     assert not CalendarDay.objects.filter(date__year=2027).exists()
+    out = capsys.readouterr().out
+    # 1 January and 8–12 February are weekday holidays; 20 February a make-up workday
+    assert re.findall(r"\d+", out) == ["2027", "6", "1"], out
+
+
+@pytest.mark.parametrize(
+    ("args", "content"),
+    [
+        (["--year", "1999"], "1999-01-01,holiday,元旦\n".encode()),
+        (["--year", "2027"], "2027-01-01..2027-02-15,holiday,太长\n".encode()),
+        (["--year", "2027"], f"2027-01-01,holiday,{'节' * 51}\n".encode()),
+        (["--year", "2027"], "2027-01-01,holiday,元旦\n".encode("gb18030")),
+        (["--year", "2027"], b""),
+        (["--year", "2027"], b"# only a comment\n\n"),
+    ],
+    ids=["year-1999", "range-over-31-days", "name-51-chars", "not-utf8", "empty", "no-days"],
+)
+def test_bad_calendar_input_is_refused_clearly_and_nothing_is_stored(tmp_path, args, content):
+    CalendarDay.objects.filter(date__year__in=[1999, 2027]).delete()
+    CalendarYear.objects.filter(year__in=[1999, 2027]).delete()
+    events_before = Event.objects.count()
+    notice = tmp_path / "notice.txt"
+    notice.write_bytes(content)
+    errors = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_calendar", str(notice), *args, stderr=errors)
+    message = str(raised.value) + errors.getvalue()
+    assert message.strip() and "Traceback" not in message
+    assert not CalendarDay.objects.filter(date__year__in=[1999, 2027]).exists()
+    assert not CalendarYear.objects.filter(year__in=[1999, 2027]).exists()
+    assert Event.objects.count() == events_before
 
 
 def test_staff_with_the_permission_enter_days_in_the_admin_and_nonsense_is_refused(client):
@@ -115,3 +147,13 @@ def test_staff_with_the_permission_enter_days_in_the_admin_and_nonsense_is_refus
     response = client.post(url, {"date": "2027-01-01", "name": "元旦"})
     assert response.status_code == 302
     assert not day_status(D(2027, 1, 1)).is_working
+
+
+def test_the_admin_shows_the_weekday_in_chinese(client):
+    CalendarDay.objects.update_or_create(
+        date=D(2027, 1, 1), defaults={"is_working": False, "name": "元旦"}
+    )
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    html = client.get(reverse("admin:portal_calendarday_changelist"), {"q": "元旦"}).content
+    html = html.decode()
+    assert "星期五" in html and "Fri" not in html

@@ -22,9 +22,9 @@ def people():
     return me, other
 
 
-def _rows(user, n, **kw):
+def _rows(user, n, prefix="消息", **kw):
     return Notification.objects.bulk_create(
-        Notification(recipient=user, kind="t", subject=f"消息{i}", url="/desk/", **kw)
+        Notification(recipient=user, kind="t", subject=f"{prefix}{i}", url="/desk/", **kw)
         for i in range(n)
     )
 
@@ -39,7 +39,7 @@ def test_the_inbox_lists_own_notifications_in_a_fixed_number_of_queries(
     client, people, django_assert_max_num_queries
 ):
     me, other = people
-    _rows(other, 3)
+    _rows(other, 3, prefix="别人的")
     client.force_login(me)
     for count in (1, 40):
         Notification.objects.filter(recipient=me).delete()
@@ -49,7 +49,8 @@ def test_the_inbox_lists_own_notifications_in_a_fixed_number_of_queries(
         assert response.status_code == 200
         shown = response.content.decode().count('class="row unread"')
         assert shown == min(count, 30)
-    assert "消息0" not in response.content.decode().split('id="inbox"')[0]
+        assert "别人的" not in response.content.decode()
+    assert "消息39" in response.content.decode()
 
 
 def test_the_unread_badge_costs_one_query_and_counts_only_unread_own_rows(client, people):
@@ -82,14 +83,25 @@ def test_opening_marks_read_and_follows_the_link_others_rows_are_404(client, peo
     assert theirs.read_at is None
 
 
-def test_an_outside_link_is_never_followed(client, people):
+@pytest.mark.parametrize(
+    "url",
+    ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "/\\evil.example/"],
+)
+def test_an_outside_link_is_never_followed(client, people, url):
     me, _other = people
-    row = Notification.objects.create(
-        recipient=me, kind="t", subject="x", url="https://evil.example/"
-    )
+    row = Notification.objects.create(recipient=me, kind="t", subject="x", url=url)
     client.force_login(me)
     response = client.get(reverse("inbox_open", args=[row.pk]))
-    assert response["Location"] == reverse("inbox")
+    assert response.status_code == 302 and response["Location"] == reverse("inbox")
+    row.refresh_from_db()
+    assert row.read_at is not None
+
+
+def test_opening_an_unknown_notification_is_404(client, people):
+    me, _other = people
+    client.force_login(me)
+    missing = (Notification.objects.order_by("-id").values_list("pk", flat=True).first() or 0) + 1
+    assert client.get(reverse("inbox_open", args=[missing])).status_code == 404
 
 
 def test_mark_all_read_touches_only_own_rows_and_needs_post(client, people):
@@ -160,3 +172,34 @@ def test_a_failing_channel_keeps_the_row_pending_and_is_retried(people, monkeypa
     assert notifications.deliver() == 1
     row.refresh_from_db()
     assert row.delivered_at is not None and row.emailed_at is not None and len(calls) == 2
+
+
+def test_a_person_disabled_before_delivery_is_sent_nothing(people):
+    me, _other = people
+    (row,) = notifications.notify(recipients=[me], kind="t", subject="停用之后")
+    me.is_active = False
+    me.save(update_fields=["is_active"])
+    NotificationPreference.objects.create(user=me, by_email=True, by_sms=True)
+    sms.outbox.clear()
+    notifications.deliver()
+    assert mail.outbox == [] and sms.outbox == []
+    row.refresh_from_db()
+    assert row.emailed_at is None and row.texted_at is None and row.failed_at is None
+
+
+def test_giving_up_after_the_last_attempt_is_not_delivered(people, monkeypatch, settings):
+    me, _other = people
+    settings.NOTIFICATION_MAX_ATTEMPTS = 2
+
+    def down(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(notifications, "send_mail", down)
+    (row,) = notifications.notify(recipients=[me], kind="t", subject="送不出")
+    assert notifications.deliver() == 0 and notifications.deliver() == 0
+    row.refresh_from_db()
+    assert row.attempts == 2 and row.failed_at is not None
+    assert row.delivered_at is None and row.emailed_at is None
+    assert notifications.deliver() == 0  # given up: not tried again
+    row.refresh_from_db()
+    assert row.attempts == 2

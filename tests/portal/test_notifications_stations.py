@@ -4,6 +4,7 @@ short of the double-contact quota in the fourth quarter."""
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from portal import reminders
 from portal.models import Notification, Reminder
@@ -25,8 +26,12 @@ def shift(station, date, deputies, rule=None):
 
 
 def recipients_of(obj):
+    """The people told about ``obj`` (its type and id: ids of other models may coincide)."""
+    kind = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     return set(
-        Notification.objects.filter(target_id=obj.pk).values_list("recipient__username", flat=True)
+        Notification.objects.filter(target_type=kind, target_id=obj.pk).values_list(
+            "recipient__username", flat=True
+        )
     )
 
 
@@ -96,3 +101,21 @@ def test_deputies_short_of_the_quota_are_reminded_in_the_fourth_quarter_only(swo
     users = sworld.base.users
     assert recipients_of(deps["a2"]) == {users["deputy3"].username}
     assert recipients_of(deps["a1"]) == set()
+
+
+def test_the_quota_sweep_and_the_compliance_list_agree_on_who_is_short(sworld):  # noqa: F811
+    """``short_of_quota`` restates ``stations.queries.contact_compliance`` in SQL (a sweep
+    needs a queryset): both must name the same deputies."""
+    from stations.queries import contact_compliance
+    from tests.factories import UserFactory
+
+    deps, by = sworld.deps, sworld.base.users["deputy"]
+    for kind in ("wealth_leader", "poor", "worthy"):
+        _household(deps["a1"], kind, visits=2, by=by)
+        _household(deps["a1b"], kind, visits=1, by=by)
+    _household(deps["a2"], "poor", visits=3, by=by)
+    today = datetime.date(2026, 10, 1)
+    swept = set(station_reminders.short_of_quota(today).values_list("pk", flat=True))
+    rows, _members = contact_compliance(UserFactory(is_superuser=True), today.year)
+    short = {r.representative.pk for r in rows if not r.compliant and r.representative.user_id}
+    assert swept == short and deps["a1"].pk not in swept

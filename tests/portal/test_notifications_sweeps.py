@@ -163,3 +163,44 @@ def test_created_at_is_aware(unit):
     petition(unit[0], days(-1))
     reminders.run(REPLY_OVERDUE, TODAY)
     assert timezone.is_aware(Reminder.objects.get().created_at)
+
+
+def test_a_positive_threshold_for_the_overdue_sweep_is_refused(unit):
+    with pytest.raises(ValueError):
+        REPLY_OVERDUE.check_thresholds((3,))
+    with pytest.raises(ValueError):
+        BEFORE.check_thresholds((7, -1))
+    assert REPLY_OVERDUE.check_thresholds((-1, -10)) == (-1, -10)
+    # a rule with the wrong sign is ignored: the built-in thresholds apply, nothing fires
+    # before the deadline
+    petition(unit[0], days(2))
+    ReminderRule.objects.create(kind="petitions.reply_overdue", thresholds="3")
+    reminders.run_all(["petitions.reply_overdue"], today=TODAY)
+    assert not Reminder.objects.exists() and not Notification.objects.exists()
+
+
+def test_an_issue_first_found_30_days_late_says_30_days(unit):
+    late = petition(unit[0], days(-30))
+    reminders.run(REPLY_OVERDUE, TODAY)
+    assert Reminder.objects.get().threshold == -10
+    body = Notification.objects.filter(target_id=late.pk).first().body
+    assert "已超期 30 天" in body
+
+
+def test_one_bad_reminder_is_skipped_and_the_others_of_its_kind_are_sent(unit, caplog):
+    bad, good = petition(unit[0], days(7)), petition(unit[0], days(7))
+
+    def text(obj, reminder):
+        if obj.pk == bad.pk:
+            raise KeyError("broken template")
+        return obj.tracking_code, "", ""
+
+    sweep = Sweep(kind="tests.one_bad", label="x", thresholds=(7,), select=BEFORE.select,
+                  recipients=BEFORE.recipients, text=text)  # fmt: skip
+    assert reminders.run(sweep, TODAY) == {"found": 2, "sent": 1}
+    assert reminders.run(sweep, TODAY) == {"found": 0, "sent": 0}  # nothing left blocking
+    rows = dict(Reminder.objects.values_list("target_id", "skipped"))
+    assert rows == {bad.pk: True, good.pk: False}
+    assert not Reminder.objects.filter(sent_at=None).exists()
+    assert set(Notification.objects.values_list("target_id", flat=True)) == {good.pk}
+    assert "failed; skipped" in caplog.text

@@ -56,3 +56,44 @@ def test_list_filters_and_bad_filters(client, gworld):
     assert [r["id"] for r in client.get(URL + "?state=draft").json()["results"]] == [one.pk]
     assert client.get(URL + "?state=nonsense").status_code == 400
     assert Suggestion.objects.count() == 1
+
+
+def test_api_bad_input_and_out_of_scope(client, gworld):
+    from tests.factories import staff_with_role
+
+    s = assigned(gworld)
+    client.force_login(gworld.users["deputy"])
+    assert client.get(f"{URL}999999/").status_code == 404
+    long_title = client.post(
+        URL, {"title": "长" * 101, "content": "内容", "category": "economy",
+              "session": gworld.session.pk}, content_type="application/json",
+    )  # fmt: skip
+    assert long_title.status_code == 400 and "title" in long_title.json()
+    other = client.post(
+        URL, {"title": "跨县附议", "content": "内容", "category": "economy",
+              "session": gworld.session.pk, "cosigners": [gworld.deps["b1"].pk]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert other.status_code == 400
+    client.force_login(staff_with_role(gworld.regions["countyB"]))
+    accept = client.post(f"{URL}{s.pk}/accept/", {}, content_type="application/json")
+    assert accept.status_code == 404
+    assert Suggestion.objects.count() == 1
+
+
+def test_api_reply_classes_and_extension_months_follow_the_rules(client, gworld, settings):
+    s = assigned(gworld)
+    client.force_login(gworld.users["handler"])
+    body = {"reply_class": "D", "text": "x", "signed_off_by": "y"}
+    refused = client.post(f"{URL}{s.pk}/reply/", body, content_type="application/json")
+    assert refused.status_code == 400 and "reply_class" in refused.json()
+    too_long = client.post(
+        f"{URL}{s.pk}/extension/", {"months": 7, "reason": "r"}, content_type="application/json"
+    )
+    assert too_long.status_code == 400 and "months" in too_long.json()
+    from supervision.suggestions.api import SuggestionReplyInput
+
+    assert list(SuggestionReplyInput().fields["reply_class"].choices) == ["A", "B", "C"]
+    settings.SUGGESTIONS = {"REPLY_CLASSES": ("A", "B", "C", "D")}
+    done = client.post(f"{URL}{s.pk}/reply/", body, content_type="application/json")
+    assert done.status_code == 200 and done.json()["reply_class"] == "D"

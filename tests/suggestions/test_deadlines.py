@@ -4,7 +4,7 @@ import calendar
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.deadlines import Deadline, add_months, suggestion_deadline
 from portal.errors import DomainError
@@ -47,8 +47,37 @@ def test_add_months_is_end_of_month_safe(start, months, due):
 def test_a_deadline_is_three_months_and_explains_itself():
     deadline = suggestion_deadline(D(2023, 11, 30), "receipt of the assignment")
     assert deadline.due_on == D(2024, 2, 29)
-    text = deadline.explain()
-    assert "2023-11-30" in text and "2024-02-29" in text and "3" in text
+    with translation.override("en"):
+        text = deadline.explain()
+    assert text == (
+        "3 months from 2023-11-30 (receipt of the assignment) → due on 2024-02-29 "
+        "(the target month has no day 30: its last day); at most 6 months in all."
+    )
+
+
+def test_an_extended_uncapped_deadline_explains_each_step():
+    deadline = Deadline(started_on=D(2024, 1, 15), started_by="receipt", months=3, cap_months=None)
+    longer = deadline.extend(2, reason="land", approved_by="Director", approved_on=D(2024, 3, 1))
+    with translation.override("en"):
+        text = longer.explain()
+    assert text == (
+        "3 months from 2024-01-15 (receipt); extended by 2 months on 2024-03-01, approved by "
+        "Director: land → due on 2024-06-15"
+    )
+
+
+@pytest.mark.parametrize("months", [True, False, 1.0, "1", None])
+def test_an_extension_must_be_a_whole_number_of_months(months):
+    deadline = suggestion_deadline(D(2024, 1, 15), "receipt")
+    with pytest.raises(DomainError) as raised:
+        deadline.check_extension(months, "reason")
+    assert raised.value.field == "months"
+
+
+@pytest.mark.parametrize(("start", "months"), [(D(9999, 11, 1), 3), (D(1, 2, 1), -2)])
+def test_add_months_out_of_range_is_a_domain_error(start, months):
+    with pytest.raises(DomainError):
+        add_months(start, months)
 
 
 def test_extensions_up_to_six_months_in_all_and_refused_past_it():

@@ -222,3 +222,87 @@ def test_ledger_cells_cannot_run_formulas(client, gworld):
     xlsx = client.get("/desk/suggestions/report.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
     assert sheet.cell(row=2, column=3).value.startswith("'=")
+
+
+def test_handler_who_is_a_deputy_sees_own_suggestions_on_the_list(client, gworld):
+    from stations.models import Representative
+
+    handler = gworld.users["handler"]
+    Representative.objects.create(
+        region=gworld.regions["countyA"], name="办理代表", id_code="D-H", user=handler
+    )
+    own = draft(gworld, actor="handler", title="我自己的建议")
+    work = assigned(gworld, title="本单位承办")
+    client.force_login(handler)
+    listed = {s.pk for s in client.get(LIST).context["page"].object_list}
+    assert listed == {own.pk, work.pk}
+    narrowed = {s.pk for s in client.get(LIST + "?unit_work=on").context["page"].object_list}
+    assert narrowed == {work.pk}
+    cards = {c.role: c for c in queries.desk_counts(handler)}
+    assert cards["unit"].handling == 1 and cards["deputy"].drafts == 1
+
+
+def test_the_drafting_page_offers_only_cosigners_of_the_deputys_county(client, gworld):
+    client.force_login(gworld.users["deputy"])
+    page = client.get("/desk/suggestions/new/")
+    offered = {int(pk) for pk, _label in page.context["form"].fields["cosigners"].choices}
+    assert offered == {gworld.deps["a1b"].pk, gworld.deps["a2"].pk}
+    refused = client.post("/desk/suggestions/new/", {
+        "target": f"session:{gworld.session.pk}", "title": "t", "category": "economy",
+        "content": "c", "cosigners": [gworld.deps["b1"].pk],
+    })  # fmt: skip
+    assert refused.status_code == 400 and not Suggestion.objects.exists()
+
+
+def test_similar_suggestions_only_on_the_explicit_check(client, gworld, monkeypatch):
+    from supervision.suggestions import similar
+
+    earlier = accepted(gworld)
+    s = draft(gworld)
+    calls = []
+    real = similar.similar_to
+    monkeypatch.setattr(similar, "similar_to", lambda *a, **k: calls.append(1) or real(*a, **k))
+    client.force_login(gworld.users["deputy"])
+    page = client.get(detail(s))
+    assert (
+        calls == []
+        and page.context["similar"] == []
+        and 'id="check-similar"' in page.content.decode()
+    )
+    checked = client.get(detail(s) + "?check=similar")
+    assert calls == [1] and [item.pk for item in checked.context["similar"]] == [earlier.pk]
+
+
+def test_public_ledger_never_shows_other_deputies_unlisted_suggestions(gworld):
+    from supervision.suggestions import similar
+
+    u = gworld.users
+    text = {"title": "增加石浦至县城公交班次", "content": "早高峰公交太挤，建议增加班次。"}
+    draft(gworld, actor="deputy2", **text)  # a draft
+    returned = draft(gworld, actor="deputy2", **text)
+    workflow.suggestion_submit(actor=u["deputy2"], suggestion_id=returned.pk)
+    workflow.suggestion_first_review(
+        actor=u["township"], suggestion_id=returned.pk, passed=False, reason="personal"
+    )
+    withdrawn = draft(gworld, actor="deputy2", **text)
+    workflow.suggestion_withdraw(actor=u["deputy2"], suggestion_id=withdrawn.pk)
+    converted = accepted(gworld, **text)
+    workflow.suggestion_convert(actor=u["county"], suggestion_id=converted.pk, note="转信访")
+    listed = accepted(gworld, **text)
+    paths = gworld.deps["a1"].region.ancestor_paths
+    assert list(queries.public_ledger(paths).values_list("pk", flat=True)) == [listed.pk]
+    found = similar.similar_to(text["title"], text["content"], gworld.deps["a1"])
+    assert [item.pk for item in found] == [listed.pk]
+
+
+def test_desk_refuses_actions_outside_the_users_part(client, gworld):
+    submitted = accepted(gworld)
+    client.force_login(gworld.users["handler"])
+    assert act(client, submitted, "accept").status_code == 404  # not its unit's: unseen
+    s = assigned(gworld, title="已交办")
+    assert act(client, s, "accept").status_code == 403  # the unit sees it, but does not accept
+    client.force_login(gworld.users["deputy"])
+    assert act(client, s, "assign", lead_unit=gworld.units["lead"].pk).status_code == 403
+    assert act(client, s, "no_such_action").status_code == 404
+    s.refresh_from_db()
+    assert s.state == State.HANDLING

@@ -34,3 +34,24 @@ def test_overdue_goes_to_the_committee_and_office_leaders(gworld):
         Notification.objects.filter(kind=sweep.kind).values_list("recipient__username", flat=True)
     )
     assert got == {"m_committee", "m_county_leader"}
+
+
+def test_overdue_reaches_leaders_granted_through_a_group(gworld):
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    from portal.access import APPROVE, SCOPE_CODENAMES
+    from tests.factories import UserFactory
+
+    leaders = Group.objects.create(name="甲县人大常委会领导")
+    assign_perm(f"portal.{SCOPE_CODENAMES[APPROVE]}", leaders, gworld.regions["countyA"])
+    member = UserFactory(username="m_group_leader", region=gworld.regions["countyA"])
+    member.groups.add(leaders)
+    UserFactory(username="m_gone_leader", is_active=False).groups.add(leaders)
+    assigned(gworld, received_on=timezone.localdate() - datetime.timedelta(days=100))
+    sweep = suggestion_reminders.REPLY_OVERDUE
+    assert reminders.run(sweep, timezone.localdate())["sent"] == 1
+    got = set(
+        Notification.objects.filter(kind=sweep.kind).values_list("recipient__username", flat=True)
+    )
+    assert got == {"m_county_leader", "m_group_leader"}

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from portal import access
 from portal.errors import DomainError, TransitionError
 from portal.models import Event, Notification
 from supervision.suggestions import workflow
@@ -22,6 +23,7 @@ from supervision.suggestions.models import (
     SupervisionRecord,
     UnitAssignment,
 )
+from tests.factories import staff_with_role
 from tests.suggestions.conftest import accepted, assigned, draft, replied
 
 State = Suggestion.State
@@ -201,7 +203,7 @@ def test_a_deputy_cannot_file_to_a_sibling_congress(gworld):
 def test_only_the_townships_office_does_the_first_review(gworld):
     suggestion = draft(gworld)
     workflow.suggestion_submit(actor=gworld.users["deputy"], suggestion_id=suggestion.pk)
-    with pytest.raises((PermissionDenied, Http404)):
+    with pytest.raises(Http404):  # a sibling township does not even see it
         workflow.suggestion_first_review(
             actor=gworld.users["township2"], suggestion_id=suggestion.pk, passed=True
         )
@@ -377,14 +379,15 @@ def test_misassigned_return_within_working_days_and_reassignment(gworld):
     assert suggestion.state == State.HANDLING and suggestion.round == 2
 
 
-def test_misassigned_return_refused_after_the_working_days(gworld):
+def test_misassigned_return_refused_after_the_working_days(gworld, settings):
+    settings.SUGGESTIONS = {"RETURN_WORKING_DAYS": 10}
     received = timezone.localdate() - datetime.timedelta(days=30)
     suggestion = assigned(gworld, received_on=received)
     with pytest.raises(DomainError) as raised:
         workflow.suggestion_return_misassigned(
             actor=gworld.users["handler"], suggestion_id=suggestion.pk, reason="不是我们的"
         )
-    assert "7" in raised.value.message
+    assert "10" in raised.value.message and "7" not in raised.value.message.replace("10", "")
     suggestion.refresh_from_db()
     assert suggestion.state == State.HANDLING
 
@@ -429,7 +432,7 @@ def test_batch_assignment_is_all_or_nothing(gworld):
     ]
     with pytest.raises(DomainError) as raised:
         workflow.suggestions_assign_batch(actor=gworld.users["county"], rows=rows, meeting="交办会")
-    assert "2" in raised.value.message  # names the refused suggestion (第2号)
+    assert raised.value.message.startswith("第2号")  # names the refused suggestion
     assert not Suggestion.objects.filter(state=State.HANDLING).exists()
     assert not UnitAssignment.objects.exists()
     rows[1]["lead_unit_id"] = gworld.units["co"].pk
@@ -509,3 +512,113 @@ def test_late_reply_is_recorded_as_not_in_time(gworld):
     suggestion = replied(gworld, received_on=received)
     assert suggestion.replied_in_time is False
     assert Reply.objects.get(suggestion=suggestion).in_time is False
+
+
+def test_reclassify_refused_while_handled_again(gworld):
+    u = gworld.users
+    suggestion = replied(gworld, reply_class="A")
+    workflow.suggestion_rate(
+        actor=u["deputy"], suggestion_id=suggestion.pk, reply_rating="unsatisfied",
+        reply_comment="没有解决", implementation_rating="satisfied",
+    )  # fmt: skip
+    suggestion.refresh_from_db()
+    assert suggestion.state == State.HANDLING and suggestion.round == 2
+    with pytest.raises(DomainError):
+        workflow.suggestion_reclassify(
+            actor=u["county"], suggestion_id=suggestion.pk, reply_class="C", reason="改类"
+        )
+    assert Reply.objects.get(suggestion=suggestion).office_class == ""
+    workflow.suggestion_reply(
+        actor=u["handler"], suggestion_id=suggestion.pk, reply_class="B", text="第二轮答复",
+        signed_off_by="李局长",
+    )  # fmt: skip
+    workflow.suggestion_reclassify(
+        actor=u["county"], suggestion_id=suggestion.pk, reply_class="C", reason="改类"
+    )
+    classes = dict(Reply.objects.filter(suggestion=suggestion).values_list("round", "office_class"))
+    assert classes == {1: "", 2: "C"}  # the reply of the current round is reclassified
+
+
+def test_reclassify_refused_before_a_reply(gworld):
+    suggestion = assigned(gworld)
+    with pytest.raises(DomainError):
+        workflow.suggestion_reclassify(
+            actor=gworld.users["county"], suggestion_id=suggestion.pk, reply_class="B", reason="x"
+        )
+
+
+def test_a_cosigner_from_another_county_is_refused(gworld):
+    with pytest.raises(DomainError) as raised:
+        draft(gworld, cosigner_ids=[gworld.deps["b1"].pk])
+    assert raised.value.field == "cosigners"
+    assert not Suggestion.objects.exists()
+    suggestion = draft(gworld, cosigner_ids=[gworld.deps["a2"].pk])  # same county, other town
+    with pytest.raises(DomainError):
+        workflow.suggestion_update(
+            actor=gworld.users["deputy"], suggestion_id=suggestion.pk, title="t", content="c",
+            category="economy", cosigner_ids=[gworld.deps["b1"].pk],
+        )  # fmt: skip
+    assert list(suggestion.cosigners.all()) == [gworld.deps["a2"]]
+
+
+def test_accept_during_the_first_review_is_a_transition_error(gworld):
+    suggestion = draft(gworld)
+    workflow.suggestion_submit(actor=gworld.users["deputy"], suggestion_id=suggestion.pk)
+    with pytest.raises(TransitionError):
+        workflow.suggestion_accept(actor=gworld.users["county"], suggestion_id=suggestion.pk)
+    suggestion.refresh_from_db()
+    assert suggestion.state == State.FIRST_REVIEW and suggestion.number is None
+
+
+def test_revision_refused_after_submission_and_to_a_cosigner(gworld):
+    u = gworld.users
+    suggestion = draft(gworld, cosigner_ids=[gworld.deps["a1b"].pk])
+    change = {"suggestion_id": suggestion.pk, "title": "改", "content": "改", "category": "economy"}
+    with pytest.raises(PermissionDenied):  # a co-signer sees it but does not revise it
+        workflow.suggestion_update(actor=u["deputy2"], **change)
+    workflow.suggestion_submit(actor=u["deputy"], suggestion_id=suggestion.pk)
+    with pytest.raises(DomainError):
+        workflow.suggestion_update(actor=u["deputy"], **change)
+    suggestion.refresh_from_db()
+    assert suggestion.title == "增加石浦至县城公交班次"
+
+
+def test_withdraw_after_acceptance_is_refused(gworld):
+    suggestion = accepted(gworld)
+    with pytest.raises(TransitionError):
+        workflow.suggestion_withdraw(actor=gworld.users["deputy"], suggestion_id=suggestion.pk)
+    suggestion.refresh_from_db()
+    assert suggestion.state == State.ACCEPTED
+
+
+def test_second_co_opinion_in_a_round_is_refused(gworld):
+    suggestion = assigned(gworld)
+    kwargs = {"suggestion_id": suggestion.pk, "text": "同意", "signed_off_by": "赵主任"}
+    workflow.suggestion_co_opinion(actor=gworld.users["co"], **kwargs)
+    with pytest.raises(DomainError):
+        workflow.suggestion_co_opinion(actor=gworld.users["co"], **kwargs)
+    assert CoHandlerOpinion.objects.count() == 1
+
+
+def test_extension_requests_and_decisions_are_refused_out_of_turn(gworld):
+    from supervision.suggestions.models import DeadlineExtension
+
+    suggestion = assigned(gworld)
+    handler, leader = gworld.users["handler"], gworld.users["leader"]
+    with pytest.raises(DomainError):  # nothing is waiting for a decision
+        workflow.suggestion_decide_extension(
+            actor=leader, suggestion_id=suggestion.pk, approve=True
+        )
+    workflow.suggestion_request_extension(
+        actor=handler, suggestion_id=suggestion.pk, months=1, reason="协调中"
+    )
+    with pytest.raises(DomainError):  # one request at a time
+        workflow.suggestion_request_extension(
+            actor=handler, suggestion_id=suggestion.pk, months=1, reason="再要"
+        )
+    sibling_leader = staff_with_role(gworld.regions["countyB"], access.Role.LEADER)
+    with pytest.raises(Http404):
+        workflow.suggestion_decide_extension(
+            actor=sibling_leader, suggestion_id=suggestion.pk, approve=True
+        )
+    assert list(DeadlineExtension.objects.values_list("state", flat=True)) == ["requested"]

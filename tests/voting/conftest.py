@@ -48,8 +48,10 @@ def make_deputies(region, count: int, prefix: str = "v") -> list[Representative]
     return deputies
 
 
-def build_cycle(staff, region, *, proposals=15, candidates=12, seats=10, **settings) -> Cycle:
-    """A cycle in the vote stage: proposals collected, candidates built from them."""
+def build_cycle(staff, region, *, proposals=15, candidates=12, seats=10,
+                stage=Cycle.Stage.VOTE, **settings) -> Cycle:  # fmt: skip
+    """A cycle in the vote stage (or ``stage`` deliberate): proposals collected, candidates
+    built from them."""
     cycle = workflow.cycle_create(
         actor=staff, region_id=region.pk, year=2026, title=f"民生实事{next(_serial)}",
         seats=seats, **settings,
@@ -77,7 +79,8 @@ def build_cycle(staff, region, *, proposals=15, candidates=12, seats=10, **setti
             starts_on=START, ends_on=END,
         )  # fmt: skip
     workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to=Cycle.Stage.DELIBERATE)
-    workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to=Cycle.Stage.VOTE)
+    if stage == Cycle.Stage.VOTE:
+        workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to=Cycle.Stage.VOTE)
     return cycle
 
 

@@ -45,3 +45,34 @@ def test_admin_action_moves_the_stage_and_reports_refusals(vworld, client):
     assert response.status_code == 200  # no candidates yet: a message, not a 500
     cycle.refresh_from_db()
     assert cycle.stage == "shortlist"
+
+
+def _closed_vote_page(vworld, client, candidates):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from voting import ballots
+
+    cycle = build_cycle(vworld.staff, vworld.base.regions["townA1"], proposals=candidates,
+                        candidates=candidates, seats=2)  # fmt: skip
+    vote = workflow.vote_prepare(actor=vworld.staff, cycle_id=cycle.pk)
+    workflow.vote_open(actor=vworld.staff, vote_id=vote.pk)
+    ballots.vote_close(actor=vworld.staff, vote_id=vote.pk)
+    client.force_login(vworld.staff)
+    url = f"/admin/voting/vote/{vote.pk}/change/"
+    client.get(url)  # warm the per-user caches
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200
+    return page.content.decode(), len(queries), cycle
+
+
+def test_vote_page_shows_results_to_office_staff_in_the_same_queries(vworld, client):
+    from voting.models import Candidate
+
+    page, small, cycle = _closed_vote_page(vworld, client, 4)
+    for candidate in Candidate.objects.filter(cycle=cycle):
+        assert str(candidate) in page
+    assert "field-status" in page
+    _page, large, _cycle = _closed_vote_page(vworld, client, 10)
+    assert small == large

@@ -119,6 +119,20 @@ def test_public_pages_show_stage_candidates_and_live_figures(open_vote, client):
     assert client.get("/voting/votes/999999/live.json").status_code == 404
 
 
+def test_the_projector_shows_result_labels_not_codes(open_vote, client):
+    vote, (a, b, _c, d) = open_vote.vote, open_vote.cands
+    marks = {pk: {a.pk: "yes", b.pk: "yes"} for pk in [v.pk for v in open_vote.voters[:30]]}
+    cast_all(vote, open_vote.voters[:30], marks)
+    ballots.vote_close(actor=open_vote.staff, vote_id=vote.pk)
+    page = client.get(f"/voting/votes/{vote.pk}/live/").content.decode()
+    assert '<td class="status">通过</td>' in page and '<td class="status">未通过</td>' in page
+    assert ">adopted<" not in page and ">failed<" not in page
+    rows = {row["id"]: row for row in client.get(f"/voting/votes/{vote.pk}/live.json").json()[
+        "candidates"]}  # fmt: skip
+    assert (rows[a.pk]["status"], rows[a.pk]["status_label"]) == ("adopted", "通过")
+    assert rows[d.pk]["status_label"] == "未通过"
+
+
 def test_the_projector_json_costs_a_fixed_number_of_queries(open_vote, client,
                                                            django_assert_max_num_queries):  # fmt: skip
     cast_all(open_vote.vote, open_vote.voters[:10], {d.pk: {} for d in open_vote.voters[:10]})
@@ -255,7 +269,7 @@ def test_department_reports_with_a_photo_on_the_desk_and_others_cannot(adopted, 
     assert project.visits.get().deputies.get() == adopted.voters[0]
 
 
-def test_evaluation_levels_share_and_zhenhai_rules(adopted):
+def test_evaluation_levels_share_and_zhenhai_rules(adopted, client):
     staff, cycle = adopted.staff, adopted.cycle
     workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to="evaluate")
     assert Event.objects.filter(action="cycle_advance", to_state="evaluate").exists()
@@ -272,6 +286,8 @@ def test_evaluation_levels_share_and_zhenhai_rules(adopted):
     cycle.refresh_from_db()
     # 41 members: 15 satisfied is not more than half, 25 satisfied + basically is.
     assert queries.evaluation_results(cycle)[0].verdict == "basically"
+    page = client.get(f"/voting/cycles/{cycle.pk}/").content.decode()
+    assert "<td>基本满意</td>" in page and "<td>basically</td>" not in page
     assert queries.zhenhai_verdict(21, 0, 41) == "satisfied"
     assert queries.zhenhai_verdict(10, 10, 41) == "unsatisfied"
 

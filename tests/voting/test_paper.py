@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 def paper_vote(vworld):
     cycle = build_cycle(vworld.staff, vworld.base.regions["townA1"], proposals=4,
                         candidates=4, seats=2)  # fmt: skip
-    teller1 = UserFactory(username="teller1", is_staff=False)
-    teller2 = UserFactory(username="teller2", is_staff=False)
+    town = vworld.base.regions["townA1"]
+    teller1 = UserFactory(username="teller1", is_staff=False, region=town)
+    teller2 = UserFactory(username="teller2", is_staff=False, region=town)
     vote = workflow.vote_prepare(actor=vworld.staff, cycle_id=cycle.pk,
                                  teller_ids=[teller1.pk, teller2.pk])  # fmt: skip
     workflow.vote_open(actor=vworld.staff, vote_id=vote.pk)
@@ -67,6 +68,10 @@ def test_a_mismatch_is_flagged_and_not_counted_until_resolved(paper_vote):
     assert {r.candidate_id: r.yes for r in figures.rows}[a.pk] == 1
     closed = ballots.vote_close(actor=staff, vote_id=vote.pk)
     assert (closed.issued, closed.returned, closed.valid) == (3, 1, 1)
+    # Closing reseals the ballot under a new key; the entry follows it.
+    resealed = PaperEntry.objects.get(pk=entry.pk).ballot
+    assert resealed.pk != entry.ballot_id and resealed.choices.get(candidate=a).choice == "yes"
+    assert Ballot.objects.filter(vote=vote).count() == 1
 
 
 def test_ballots_returned_never_exceed_ballots_issued(paper_vote):
@@ -118,3 +123,34 @@ def test_only_tellers_or_the_office_enter_paper(paper_vote):
         ballots.paper_enter(actor=deputy, vote_id=vote.pk, sheet=1, choices={})
     entry = ballots.paper_enter(actor=paper_vote.staff, vote_id=vote.pk, sheet=1, choices={})
     assert entry.first_teller == paper_vote.staff
+
+
+def test_readings_are_hidden_in_the_admin_and_the_api_until_the_second_teller(paper_vote, client):
+    from rest_framework.authtoken.models import Token
+
+    vote, (t1, t2), (a, *_rest) = paper_vote.vote, paper_vote.tellers, paper_vote.cands
+    entry = ballots.paper_enter(actor=t1, vote_id=vote.pk, sheet=7, choices={a.pk: "yes"})
+    staff = paper_vote.staff
+    client.force_login(staff)
+    change = f"/admin/voting/paperentry/{entry.pk}/change/"
+    token = Token.objects.create(user=staff)
+    api = f"/api/v1/voting-paper/{entry.pk}/"
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+
+    page = client.get(change).content.decode()
+    assert "field-sheet" in page and "field-first_reading" not in page
+    assert "field-second_reading" not in page
+    assert client.get(api, **auth).json()["first_reading"] is None
+
+    ballots.paper_confirm(actor=t2, entry_id=entry.pk, choices={a.pk: "yes"})
+    assert "field-first_reading" in client.get(change).content.decode()
+    assert client.get(api, **auth).json()["first_reading"]["choices"][str(a.pk)] == "yes"
+
+
+def test_paper_is_not_entered_after_the_vote_closed(paper_vote):
+    vote, (t1, _t2), _cands = paper_vote.vote, paper_vote.tellers, paper_vote.cands
+    ballots.vote_close(actor=paper_vote.staff, vote_id=vote.pk)
+    with pytest.raises(DomainError) as error:
+        ballots.paper_enter(actor=t1, vote_id=vote.pk, sheet=1, choices={})
+    assert error.value.field is None
+    assert not PaperEntry.objects.filter(vote=vote).exists()

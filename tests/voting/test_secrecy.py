@@ -127,3 +127,45 @@ def test_receipt_check_is_rate_limited(voted, client, settings):
     for _n in range(2):
         client.post("/voting/receipt/", {"code": "AAAA"})
     assert client.post("/voting/receipt/", {"code": "AAAA"}).status_code == 429
+
+
+def _xmins(table: str, where: str = "", params=()) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT xmin::text FROM {table} {where}", params)  # noqa: S608
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_closing_reseals_ballots_so_no_xmin_links_a_ballot_to_its_voter(vworld, client):
+    cycle = build_cycle(vworld.staff, vworld.base.regions["townA1"], proposals=3,
+                        candidates=3, seats=2)  # fmt: skip
+    vote = workflow.vote_prepare(actor=vworld.staff, cycle_id=cycle.pk)
+    workflow.vote_open(actor=vworld.staff, vote_id=vote.pk)
+    a, b, c = vote.candidates.order_by("number")
+    receipts = [
+        ballots.ballot_cast(actor=deputy.user, vote_id=vote.pk,
+                            choices={a.pk: "yes", b.pk: "yes" if n < 3 else "no"})
+        for n, deputy in enumerate(vworld.voters[:5])
+    ]  # fmt: skip
+    ballot_where = ("WHERE vote_id = %s", [vote.pk])
+    linked = _xmins("portal_event") | _xmins("voting_voterrecord")
+    # While the vote is open, each ballot shares its transaction with the cast's event.
+    assert _xmins("voting_ballot", *ballot_where) & linked
+    before = set(Ballot.objects.values_list("id", flat=True))
+
+    ballots.vote_close(actor=vworld.staff, vote_id=vote.pk)
+
+    linked = _xmins("portal_event") | _xmins("voting_voterrecord")
+    sealed = _xmins("voting_ballot", *ballot_where)
+    marks = _xmins("voting_ballotchoice", "WHERE ballot_id IN (SELECT id FROM voting_ballot "
+                   "WHERE vote_id = %s)", [vote.pk])  # fmt: skip
+    assert len(sealed) == 1 and not sealed & linked and not marks & linked
+    assert not before & set(Ballot.objects.values_list("id", flat=True))
+    assert Ballot.objects.count() == 5 and BallotChoice.objects.count() == 15
+    results = {r.candidate_id: r.yes for r in vote.results.all()}
+    assert results == {a.pk: 5, b.pk: 3, c.pk: 0}
+    for code in receipts:
+        assert ballots.check_receipt(code) is not None
+    page = client.post("/voting/receipt/", {"code": ballots.format_receipt(receipts[0])})
+    assert 'id="receipt-result"' in page.content.decode()

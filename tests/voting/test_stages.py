@@ -10,25 +10,32 @@ from django.http import Http404
 from portal import access
 from portal.errors import DomainError, TransitionError
 from portal.models import Event
-from tests.voting.conftest import build_cycle
-from voting import workflow
+from tests.voting.conftest import START, build_cycle, cast_all
+from voting import ballots, workflow
 from voting.models import Cycle, Proposal, Vote
 
 pytestmark = pytest.mark.django_db
 Stage = Cycle.Stage
 
 
-def test_every_stage_pair_follows_the_table(vworld):
-    cycle = Cycle(stage=Stage.SOLICIT)
+def test_cycle_advance_refuses_exactly_the_pairs_outside_the_table(vworld):
+    staff = vworld.staff
+    cycle = build_cycle(staff, vworld.base.regions["townA1"], proposals=3, candidates=3,
+                        seats=2, pass_base="valid")  # fmt: skip
+    vote = workflow.vote_prepare(actor=staff, cycle_id=cycle.pk)
+    workflow.vote_open(actor=staff, vote_id=vote.pk)
+    a, b, _c = vote.candidates.order_by("number")
+    cast_all(vote, vworld.voters[:3], {d.pk: {a.pk: "yes", b.pk: "yes"} for d in vworld.voters[:3]})
+    assert ballots.vote_close(actor=staff, vote_id=vote.pk).outcome == Vote.Outcome.DECIDED
     for current, target in itertools.product(Stage.values, Stage.values):
-        cycle.stage = current
-        assert cycle.can_move_to(target) == (target in Cycle.TRANSITIONS[current])
-    order = [Stage.SOLICIT, Stage.SHORTLIST, Stage.DELIBERATE, Stage.VOTE, Stage.ANNOUNCE,
-             Stage.SUPERVISE, Stage.EVALUATE]  # fmt: skip
-    for current, following in itertools.pairwise(order):
-        assert following in Cycle.TRANSITIONS[current]
-    for state, targets in Vote.TRANSITIONS.items():
-        assert all(t in Vote.State.values for t in targets), state
+        Cycle.objects.filter(pk=cycle.pk).update(stage=current)  # set up the pair
+        if target in Cycle.TRANSITIONS[current]:
+            moved = workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to=target)
+            assert moved.stage == target, (current, target)
+        else:
+            with pytest.raises(TransitionError):
+                workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to=target)
+            assert Cycle.objects.get(pk=cycle.pk).stage == current, (current, target)
 
 
 def test_a_stage_change_writes_an_audit_event_and_a_skipped_stage_is_refused(vworld):
@@ -167,3 +174,70 @@ def test_deputies_on_the_roll_see_the_cycle_and_the_vote_but_not_the_ballots(vwo
     assert not access.may_list(deputy, Ballot)
     outsider = vworld.base.users["deputy3"]  # a deputy of the sibling township
     assert not access.visible(outsider, Cycle.objects.filter(pk=cycle.pk)).exists()
+
+
+# --- who may run the vote's own steps ---------------------------------------------------
+
+
+def _step(vworld, name):
+    """Set up ``name`` on a townA1 cycle; return a function running it as an actor."""
+    staff, town = vworld.staff, vworld.base.regions["townA1"]
+    if name in ("proposal_merge", "candidate_create"):
+        cycle = workflow.cycle_create(actor=staff, region_id=town.pk, year=2026, title="民生实事")
+        one, two = (workflow.proposal_submit(cycle_id=cycle.pk, source="citizen",
+                                             title=f"建议{n}", description="内容")
+                    for n in range(2))  # fmt: skip
+        workflow.cycle_advance(actor=staff, cycle_id=cycle.pk, to=Stage.SHORTLIST)
+        if name == "proposal_merge":
+            return lambda actor: workflow.proposal_merge(actor=actor, proposal_id=two.pk,
+                                                         into_id=one.pk)  # fmt: skip
+        return lambda actor: workflow.candidate_create(
+            actor=actor, cycle_id=cycle.pk, proposal_ids=[one.pk], title="项目",
+            description="说明", budget="1", department=town.departments.first(),
+            starts_on=START, ends_on=START,
+        )  # fmt: skip
+    cycle = build_cycle(staff, town, proposals=3, candidates=3, seats=2)
+    vote = workflow.vote_prepare(actor=staff, cycle_id=cycle.pk)
+    if name == "vote_open":
+        return lambda actor: workflow.vote_open(actor=actor, vote_id=vote.pk)
+    workflow.vote_open(actor=staff, vote_id=vote.pk)
+    if name == "vote_close":
+        return lambda actor: ballots.vote_close(actor=actor, vote_id=vote.pk)
+    return lambda actor: ballots.paper_issue(actor=actor, vote_id=vote.pk,
+                                             representative_ids=[vworld.voters[0].pk])  # fmt: skip
+
+
+STEPS = ["vote_open", "vote_close", "paper_issue", "proposal_merge", "candidate_create"]
+WHO = {"sibling": Http404, "viewer": PermissionDenied, "county": None}
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("step", STEPS)
+def test_sibling_township_gets_404_viewer_403_and_the_county_may(vworld, step, who):
+    from tests.factories import staff_with_role
+
+    run = _step(vworld, step)
+    users = vworld.base.users
+    actor = (staff_with_role(vworld.base.regions["townA2"], username="m_a2")
+             if who == "sibling" else users[who])  # fmt: skip
+    before = Event.objects.count()
+    if WHO[who] is None:
+        run(actor)
+        assert Event.objects.filter(actor=actor).exists()
+    else:
+        with pytest.raises(WHO[who]):
+            run(actor)
+        assert Event.objects.count() == before
+
+
+def test_a_vote_opens_only_in_the_vote_stage_and_is_prepared_once(vworld):
+    staff = vworld.staff
+    cycle = build_cycle(staff, vworld.base.regions["townA1"], proposals=3, candidates=3, seats=2,
+                        stage=Stage.DELIBERATE)  # fmt: skip
+    vote = workflow.vote_prepare(actor=staff, cycle_id=cycle.pk)
+    with pytest.raises(DomainError, match="请先进入票决阶段"):
+        workflow.vote_open(actor=staff, vote_id=vote.pk)
+    assert Vote.objects.get(pk=vote.pk).state == Vote.State.PREPARED
+    with pytest.raises(DomainError, match="本次工作已有票决"):
+        workflow.vote_prepare(actor=staff, cycle_id=cycle.pk)
+    assert cycle.votes.count() == 1

@@ -20,7 +20,7 @@
       tr.setAttribute("data-id", c.id);
       if (c.status) { tr.className = "status-" + c.status; }
       [c.number + ". " + c.title, c.yes, c.no, c.abstain,
-       c.status ? note.getAttribute("data-" + c.status) : ""].forEach(function (value, i) {
+       c.status_label || ""].forEach(function (value, i) {
         var td = document.createElement("td");
         td.className = ["title", "yes", "no", "abstain", "status"][i];
         text(td, value);

@@ -336,3 +336,6 @@ class CalendarYearAdmin(admin.ModelAdmin):
     """A year listed here is known: its dates are no longer flagged for review."""
 
     list_display = ["year", "source"]
+
+
+from portal import admin_signin  # noqa: E402,F401  (failed sign-ins and releasing accounts)

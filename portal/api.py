@@ -1,13 +1,16 @@
 """REST API of the portal core: regions, handling units and audit events (read-only)."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 
-from portal import access
+from portal import access, ratelimit, signin
 from portal.models import Department, Event, Region
 
 
@@ -169,11 +172,36 @@ class EventViewSet(ScopedViewSet):
         return self.region_subtree(super().get_queryset(), "region")
 
 
-class TokenThrottle(AnonRateThrottle):
-    scope = "auth_token"
+class ClientAddressThrottle(BaseThrottle):
+    """A DRF throttle on the portal's own limits (``settings.RATE_LIMITS[scope]``), keyed by
+    ``ratelimit.client_ip``: a caller cannot pick its address by sending X-Forwarded-For."""
+
+    scope = "token"
+
+    def allow_request(self, request, view):
+        return ratelimit.hit(self.scope, ratelimit.client_ip(request))
+
+    def wait(self):
+        return settings.RATE_LIMITS[self.scope][1]
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (``Authorization: Token <key>``)."""
+    """Exchange a username and password for an API token (``Authorization: Token <key>``).
 
-    throttle_classes = [TokenThrottle]
+    Limited per client address, and counted per account like every sign-in: a locked
+    account is answered 429 with the Chinese reason, even with the right password."""
+
+    throttle_classes = [ClientAddressThrottle]
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if signin.is_locked_out(request):
+                body = {"detail": signin.lockout_message(request), "code": "account_locked"}
+                return Response(body, status=429)
+            raise ValidationError(serializer.errors)
+        user = serializer.validated_data["user"]
+        # A sign-in that succeeds ends the count of failures, as the sign-in pages do.
+        signin.clear_failures(user, lockouts=False)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -11,3 +12,9 @@ class PortalConfig(AppConfig):
             access,  # noqa: F401  (registers the scope rules of portal models)
             notifications,  # noqa: F401  (registers the rule of Notification)
         )
+
+
+class SignInSecurityConfig(AxesConfig):
+    """django-axes under a Chinese name in the admin (its failure counts and log)."""
+
+    verbose_name = _("Sign-in security")

@@ -1,16 +1,25 @@
-"""Fixed-window rate limits kept in the cache (Redis in production).
+"""The client's address and fixed-window rate limits kept in the cache (Redis in production).
+
+``client_ip`` is the one answer to "who is asking" for every limit of the portal (sign-in,
+API token, public form, tracking, captcha, receipts, posters) and for the per-account
+sign-in lockout: ``X-Forwarded-For`` is read only as far as the configured number of
+trusted proxies in front of the portal (``TRUSTED_PROXY_COUNT``, 0 by default).
 
 On Redis a hit is one round trip: ``SET key 0 EX window NX`` and ``INCR key`` in one
 MULTI/EXEC, so the window starts with the first attempt and the count can never be left
-without an expiry. Other cache backends (the file cache of development, the local-memory
-cache of the tests) use ``add`` and ``incr``.
+without an expiry. Other cache backends (the file cache of ``make run``, the local-memory
+cache of the tests) keep the window's end beside the count and never move it: their
+``incr`` would reset the entry's expiry to the default timeout on every hit.
 
 When the cache server is down, counters and claims fall back to this process's memory
 (logged): the limits still hold per process and a citizen can still submit; nothing
 waits on a cache that does not answer.
 """
 
+import ipaddress
 import logging
+import math
+import threading
 import time
 
 from django.conf import settings
@@ -36,13 +45,31 @@ def _degraded(error: Exception) -> LocMemCache:
     return _fallback
 
 
+def _valid_address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str:
-    """Return the client's address (the proxy's X-Forwarded-For first hop when trusted)."""
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """Return the address of the client that sent ``request``.
+
+    With ``TRUSTED_PROXY_COUNT = n`` proxies in front, each appending the address it saw to
+    ``X-Forwarded-For``, the client is the n-th entry from the right: whatever stands further
+    left was written by the caller and proves nothing. With no trusted proxy (the default),
+    or a header shorter than the chain, only the connection's own address counts.
+    """
+    http_request = getattr(request, "_request", request)  # a DRF Request wraps Django's
+    meta = http_request.META
+    remote = _valid_address(meta.get("REMOTE_ADDR", "")) or "unknown"
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies <= 0:
+        return remote
+    hops = [hop for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return remote
+    return _valid_address(hops[-proxies]) or remote
 
 
 def redis_cache():
@@ -105,14 +132,22 @@ def _count(cache_key: str, window: int) -> int:
         return _count_local(_degraded(error), cache_key, window)
 
 
+_local_lock = threading.Lock()
+
+
 def _count_local(backend, cache_key: str, window: int) -> int:
-    if backend.add(cache_key, 1, timeout=window):
-        return 1
-    try:
-        return backend.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        backend.set(cache_key, 1, timeout=window)
-        return 1
+    """Count on a cache without atomic expiring counters: the entry is ``(count, ends_at)``
+    and every write gives it the time left until ``ends_at``, so the window keeps its length
+    however often it is hit (a hit inside it never restarts it)."""
+    now = time.time()
+    with _local_lock:
+        entry = backend.get(cache_key)
+        if isinstance(entry, (tuple, list)) and len(entry) == 2 and entry[1] > now:
+            count, ends_at = int(entry[0]) + 1, float(entry[1])
+        else:
+            count, ends_at = 1, now + window
+        backend.set(cache_key, (count, ends_at), timeout=max(1, math.ceil(ends_at - now)))
+    return count
 
 
 def _count_in(cache_key: str, window: int) -> int:

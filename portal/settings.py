@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "portal.apps.SignInSecurityConfig",  # django-axes
     "portal",
     "stations",
     "petitions",
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for a locked account into the portal's lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -104,6 +107,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked account before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -224,6 +229,37 @@ NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "10"
 # Links in emails: the portal's public address, e.g. https://rd.example.gov.cn
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
 
+# --- trust: client addresses and sign-in lockout ---------------------------------------
+# How many reverse proxies stand in front of the portal, each appending the address it saw
+# to X-Forwarded-For (nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for).
+# 0 (the default) trusts no header: the connection's address is the client's. Every rate
+# limit and the sign-in lockout read the address through portal.ratelimit.client_ip.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Failed sign-ins are counted per account (django-axes) on every way in: the sign-in page,
+# the admin's and the API token. After AXES_FAILURE_LIMIT failures the account waits
+# SIGNIN_LOCKOUT_MINUTES, doubled for every further lockout within a day (at most
+# SIGNIN_LOCKOUT_MAX_HOURS); tries during the wait do not restart it. Office staff release
+# an account in the admin (登录失败与锁定).
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = "portal.signin.cool_off"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # the portal's own, scoped admin is in portal/admin_signin.py
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_ip"
+AXES_USERNAME_CALLABLE = "portal.signin.username_of"
+AXES_LOCKOUT_CALLABLE = "portal.signin.lockout_response"
+AXES_VERBOSE = False
+# Addresses are limited by portal.ratelimit ("login", "token"), not by axes: locking an
+# address after a few failures would lock out a whole township office behind one NAT.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SIGNIN_LOCKOUT_MINUTES = int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "5"))
+SIGNIN_LOCKOUT_MAX_HOURS = int(os.environ.get("SIGNIN_LOCKOUT_MAX_HOURS", "24"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated request is 401 with WWW-Authenticate.
@@ -235,9 +271,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        "auth_token": os.environ.get("THROTTLE_AUTH_TOKEN", "10/min"),
-    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -289,6 +323,9 @@ ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous people hold 
 # Rate limits for public endpoints: (requests, seconds).
 RATE_LIMITS = {
     "login": (int(os.environ.get("RATE_LOGIN_COUNT", "10")), 300),
+    "token": (int(os.environ.get("RATE_TOKEN_COUNT", "10")), 60),
+    "password_reset": (int(os.environ.get("RATE_PASSWORD_RESET_COUNT", "5")), 3600),
+    "password_reset_account": (3, 3600),
     "poster": (int(os.environ.get("RATE_POSTER_COUNT", "30")), 60),
     "petition_ip": (int(os.environ.get("RATE_PETITION_IP_COUNT", "10")), 3600),
     "petition_phone": (int(os.environ.get("RATE_PETITION_PHONE_COUNT", "5")), 86400),

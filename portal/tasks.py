@@ -39,3 +39,11 @@ def run_sweeps(kinds: list[str] | None = None) -> dict:
     from portal.reminders import run_all
 
     return run_all(kinds)
+
+
+@shared_task(name="portal.send_password_reset", acks_late=True)
+def send_password_reset(user_id: int, base_url: str) -> None:
+    """Send an account's password reset link by email and SMS."""
+    from portal.accounts import send_reset
+
+    send_reset(user_id, base_url)

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from petitions import api as petitions_api
-from portal import api, inbox, views
+from portal import accounts, api, inbox, views
 from stations import api as stations_api
 from supervision import api as supervision_api
 from supervision.suggestions import api as suggestions_api
@@ -50,11 +50,23 @@ urlpatterns = [
     path("petitions/", include("petitions.urls")),
     path("supervision/", include("supervision.urls")),
     path("voting/", include("voting.urls")),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/password/reset/", accounts.password_reset, name="password_reset"),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        accounts.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("admin/login/", views.admin_login),
+    path("admin/login/", accounts.admin_login),
+    path("admin/password_reset/", accounts.password_reset, name="admin_password_reset"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
 ]

@@ -1,9 +1,9 @@
-"""Pages of the portal core: the public home, sign-in, the signed-in desk, health probes."""
+"""Pages of the portal core: the public home, the signed-in desk, health probes (sign-in is in
+``portal.accounts``)."""
 
 import logging
 
 from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -12,29 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import access, ratelimit
+from portal import access
 
 log = logging.getLogger(__name__)
 
 
 def home(request):
     return render(request, "portal/home.html")
-
-
-class LoginView(auth_views.LoginView):
-    """Sign-in with a rate limit per client address."""
-
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
-
-    def post(self, request, *args, **kwargs):
-        if not ratelimit.hit("login", ratelimit.client_ip(request)):
-            form = self.get_form()
-            form.is_valid()
-            form.errors.clear()
-            form.add_error(None, _("Too many sign-in attempts. Please wait a few minutes."))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
 
 
 @login_required
@@ -93,20 +77,6 @@ def readyz(request):
         },
     }
     return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
-
-
-def admin_login(request, *args, **kwargs):
-    """The admin's sign-in page behind the same rate limit as the portal's."""
-    from django.contrib import admin
-
-    if request.method == "POST" and not ratelimit.hit("login", ratelimit.client_ip(request)):
-        return render(
-            request,
-            "portal/too_many.html",
-            {"message": _("Too many sign-in attempts. Please wait a few minutes.")},
-            status=429,
-        )
-    return admin.site.login(request, *args, **kwargs)
 
 
 def private_file(field_file, *, content_type: str | None = "image/jpeg", download: bool = False):

@@ -3,9 +3,10 @@ tracking page with the rating, and the published results.
 
 What a citizen sends is checked by ``forms_public`` and written only by
 ``workflow.petition_submit`` / ``workflow.petition_rate``. What these pages show of an issue is
-deliberately little: its own state and history to whoever holds its tracking code (and the
-phone's last 4 digits), never the citizen's name or full phone; and for published results,
-only the published title and outcome.
+deliberately little: its own state, history and replies (the supervision group's result
+too) to whoever holds its tracking code and the phone's last 4 digits, or the citizen's own
+tracking link (``tracking``); never the citizen's name or full phone; and for published
+results, only the published title and outcome.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from petitions import captcha, workflow
+from petitions import captcha, tracking, workflow
 from petitions.forms_public import PetitionForm, RatingForm, TrackForm, open_station, row_id
 from petitions.models import Channel, Petition, PetitionReply
 from portal import events, ratelimit
@@ -92,7 +93,13 @@ CLOSE_LABELS = {
     State.CLOSED_UNRESOLVED: gettext_lazy("Closed without resolution"),
 }
 REASON_STATES = {State.REJECTED, State.DUPLICATE, State.CLOSED_UNRESOLVED}
-PUBLIC_REPLY_KINDS = (PetitionReply.Kind.REPLY, PetitionReply.Kind.DIRECT_ANSWER)
+# What the citizen reads: the unit's reply, the office's answer and, for an issue closed with
+# its supervision matter (办结销号), the group's result (督事结果).
+PUBLIC_REPLY_KINDS = (
+    PetitionReply.Kind.REPLY,
+    PetitionReply.Kind.DIRECT_ANSWER,
+    PetitionReply.Kind.SUPERVISION,
+)
 
 
 # --- reads -------------------------------------------------------------------------
@@ -438,7 +445,10 @@ def petition_submitted(request, code: str):
         Petition.objects.only("tracking_code", "title", "citizen_phone", "wants_feedback"),
         tracking_code=code,
     )
-    response = render(request, "petitions/public_submitted.html", {"petition": petition})
+    link = tracking.link_url(petition.tracking_code, request)
+    response = render(
+        request, "petitions/public_submitted.html", {"petition": petition, "link": link}
+    )
     add_never_cache_headers(response)
     return response
 
@@ -478,15 +488,22 @@ def _looked_up(request, form: TrackForm) -> tuple[Petition | None, int]:
     """Return the issue ``form`` names and the status to answer with.
 
     Every look-up counts against the limits, the right ones too: otherwise a guesser over
-    the limit would still tell a hit from a miss.
+    the limit would still tell a hit from a miss. A code that strangers tried too often is
+    locked for everyone; its citizen still gets in with their tracking link, which these
+    limits never block (``track_link``), and the message says so.
     """
     code = form.cleaned_data["code"]
     code_key = code if code.isascii() and code.isalnum() else "malformed"
-    allowed = ratelimit.hit("track_ip", ratelimit.client_ip(request)) and ratelimit.hit(
-        "track_code", code_key
-    )
-    if not allowed:
+    if not ratelimit.hit("track_ip", ratelimit.client_ip(request)):
         form.add_error(None, _("Too many look-ups. Please wait 10 minutes and try again."))
+        return None, 429
+    if not ratelimit.hit("track_code", code_key):
+        minutes = settings.RATE_LIMITS["track_code"][1] // 60
+        form.add_error(None, _(
+            "This tracking code was tried too many times, so it is locked for up to %(minutes)d "
+            "minutes. Open your issue with the link in the text message we sent you or on your "
+            "receipt page: it works at any time."
+        ) % {"minutes": minutes})  # fmt: skip
         return None, 429
     petition = find_petition(code, form.cleaned_data["digits"])
     if petition is None:
@@ -498,10 +515,18 @@ def _looked_up(request, form: TrackForm) -> tuple[Petition | None, int]:
     return petition, 200
 
 
-def _render_status(request, petition, track_form, rating_form=None, *, rated=False):
+def _render_status(request, petition, track_form=None, rating_form=None, *, rated=False, token=""):
+    """Show the issue; its rating form posts back where it came from: with code and digits
+    to ``rate``, or to the tracking link."""
+    rate_url = (
+        reverse("petitions:track_link", args=[petition.tracking_code, token])
+        if token
+        else reverse("petitions:rate")
+    )
     context = {
         "petition": petition,
         "track_form": track_form,
+        "rate_url": rate_url,
         "history": public_history(petition),
         "replies": public_replies(petition),
         "public_reason": petition.public_reason if petition.state in REASON_STATES else "",
@@ -510,6 +535,8 @@ def _render_status(request, petition, track_form, rating_form=None, *, rated=Fal
     }
     response = render(request, "petitions/public_status.html", context)
     add_never_cache_headers(response)
+    if token:  # the link's secret leaves in no Referer header
+        response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -533,9 +560,41 @@ def rate(request):
     petition, status = _looked_up(request, form) if form.is_valid() else (None, 200)
     if petition is None:
         return render(request, "petitions/public_track.html", {"form": form}, status=status)
+    return _rate(request, petition, form=form)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def track_link(request, code: str, token: str):
+    """Open an issue with its citizen's tracking link, and take the rating posted from it.
+
+    The secret is checked before any query, without the phone digits and outside the
+    per-code limit, so that strangers' guesses at the code never lock its citizen out. A
+    wrong secret counts against the address's look-ups like a wrong code and is a 404.
+    """
+    if not tracking.token_matches(code, token):
+        if ratelimit.hit("track_ip", ratelimit.client_ip(request)):
+            status = 404
+            problem = _(
+                "This tracking link is not valid. Copy the whole link from the text message or "
+                "the receipt page, or look the issue up with its tracking code."
+            )
+        else:
+            status = 429
+            problem = _("Too many look-ups. Please wait 10 minutes and try again.")
+        form = TrackForm(initial={"code": code[:20]})
+        context = {"form": form, "problem": problem}
+        return render(request, "petitions/public_track.html", context, status=status)
+    petition = get_object_or_404(Petition.objects.select_related("region"), tracking_code=code)
+    if request.method != "POST":
+        return _render_status(request, petition, token=token)
+    return _rate(request, petition, token=token)
+
+
+def _rate(request, petition: Petition, *, form=None, token=""):
+    """Record the rating posted for ``petition``, found by code and digits or by its link."""
     rating_form = RatingForm(request.POST)
     if not rating_form.is_valid():
-        return _render_status(request, petition, form, rating_form)
+        return _render_status(request, petition, form, rating_form, token=token)
     try:
         petition = workflow.petition_rate(
             actor=None,
@@ -547,8 +606,8 @@ def rate(request):
         field = error.field if error.field in ("rating", "comment") else None
         rating_form.add_error(field, error.message)
         petition.refresh_from_db()
-        return _render_status(request, petition, form, rating_form)
-    return _render_status(request, petition, form, rated=True)
+        return _render_status(request, petition, form, rating_form, token=token)
+    return _render_status(request, petition, form, rated=True, token=token)
 
 
 # --- published results ---------------------------------------------------------------

@@ -3,11 +3,13 @@
 from celery import shared_task
 from django.utils.translation import gettext as _
 
+from petitions import tracking
 from petitions.models import Petition
 
 
 def status_text(petition: Petition, kind: str) -> str:
-    """The text message telling the citizen that their issue was received or moved on."""
+    """The text message telling the citizen that their issue was received or moved on, with
+    their own tracking link (it opens the issue without the phone digits)."""
     texts = {
         "received": _("Your issue has been received. Tracking code: %(code)s."),
         "replied": _(
@@ -15,7 +17,11 @@ def status_text(petition: Petition, kind: str) -> str:
         ),
         "closed": _("Your issue %(code)s has been closed: %(state)s."),
     }
-    return texts[kind] % {"code": petition.tracking_code, "state": petition.get_state_display()}
+    text = texts[kind] % {"code": petition.tracking_code, "state": petition.get_state_display()}
+    link = _("Follow it with this link: %(link)s") % {
+        "link": tracking.link_url(petition.tracking_code)
+    }
+    return f"{text} {link}"  # the link last: nothing glued to its end
 
 
 @shared_task(name="petitions.send_status_sms")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("submitted/<str:code>/", public.petition_submitted, name="submitted"),
     path("track/", public.track, name="track"),
     path("track/rate/", public.rate, name="rate"),
+    path("track/<str:code>/<str:token>/", public.track_link, name="track_link"),
     path("results/", public.results, name="results"),
     path("results/<int:pk>/", public.result, name="result"),
     path("regions/<int:pk>/children/", public.region_children, name="region_children"),

@@ -427,9 +427,12 @@ def suggestion_action(request, pk, action):
 
 @login_required
 def reply_attachment(request, reply_pk):
-    """Serve a reply's attachment to those who see the suggestion, never from a public URL."""
+    """Serve a reply's attachment to those who see the suggestion, never from a public URL:
+    always as a download (``portal.uploads``), never shown in the portal's origin."""
     reply = access.get_object_or_404(request.user, Reply.objects.all(), pk=reply_pk)
-    return private_file(reply.attachment, download=True)
+    response = private_file(reply.attachment, download=True)
+    response["Content-Security-Policy"] = "sandbox"  # even if a browser did open it
+    return response
 
 
 # --- the office: batch assignment, statistics, the yearly report -----------------------

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import os
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.uploads import validate_document
 from supervision.suggestions import workflow
 from supervision.suggestions.models import (
     Category,
@@ -20,8 +19,6 @@ from supervision.suggestions.models import (
 )
 
 TEXT_MAX = 5000
-ATTACHMENT_MAX = 10 * 1024 * 1024
-ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png", ".xls", ".xlsx"}
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -167,21 +164,17 @@ class ReplyForm(forms.Form):
     reply_class = forms.ChoiceField(label=_("Reply class"))
     text = forms.CharField(label=_("Reply"), max_length=20000, widget=_textarea(8))
     signed_off_by = forms.CharField(label=_("Signed off by (unit leader)"), max_length=64)
-    attachment = forms.FileField(label=_("Attachment (optional)"), required=False)
+    # Checked by content (``portal.uploads``), whatever its name or declared type says.
+    attachment = forms.FileField(
+        label=_("Attachment (optional)"), required=False, validators=[validate_document]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reply_class"].choices = workflow.reply_classes()
 
     def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
-        if not upload:
-            return None
-        if upload.size > ATTACHMENT_MAX:
-            raise forms.ValidationError(_("The attachment is larger than 10 MB."))
-        if os.path.splitext(upload.name)[1].lower() not in ATTACHMENT_TYPES:
-            raise forms.ValidationError(_("Attach a PDF, Word, Excel or image file."))
-        return upload
+        return self.cleaned_data.get("attachment") or None
 
 
 class ExtensionForm(forms.Form):

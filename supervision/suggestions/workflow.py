@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import access, deadlines, events
+from portal import access, deadlines, events, uploads
 from portal.calendar import add_working_days
 from portal.errors import DomainError, TransitionError, optional_text, required_text
 from portal.models import Department, Region, User, handlers_of
@@ -724,6 +724,17 @@ def suggestion_co_opinion(
     return opinion
 
 
+def _document(upload) -> uploads.Document | None:
+    """Return the checked ``upload`` (None without one); refuse a file that is not a
+    document a reply takes, before anything is stored."""
+    if not upload:
+        return None
+    try:
+        return uploads.check_document(upload)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], field="attachment") from None
+
+
 def reply_classes() -> list[tuple[str, str]]:
     return [
         (value, label) for value, label in ReplyClass.choices if value in conf.get("REPLY_CLASSES")
@@ -736,7 +747,8 @@ def suggestion_reply(
     attachment=None,
 ) -> Reply:  # fmt: skip
     """The lead unit replies (答复) with class A/B/C, signed off by the unit's leader.
-    Only the lead unit replies; a co-handling unit is refused."""
+    Only the lead unit replies; a co-handling unit is refused. ``attachment`` (optional) is
+    checked by its content (``portal.uploads``) and stored under a generated name."""
     suggestion, _assignment = _lead_unit(actor, suggestion_id)
     suggestion.ensure_can_move_to(State.REPLIED)
     if suggestion.state != State.HANDLING:
@@ -747,6 +759,7 @@ def suggestion_reply(
     signed_off_by = required_text(
         signed_off_by, "signed_off_by", _("Name the unit leader who signed the reply off."), 64
     )
+    document = _document(attachment)
     today = timezone.localdate()
     reply = Reply(
         region=suggestion.region, suggestion=suggestion, round=suggestion.round,
@@ -754,9 +767,15 @@ def suggestion_reply(
         signed_off_by=signed_off_by, author=actor, due_on=suggestion.due_on,
         in_time=today <= suggestion.due_on,
     )  # fmt: skip
-    if attachment:
-        reply.attachment.save(attachment.name, attachment, save=False)
-    reply.save()
+    if document is not None:
+        name = uploads.stored_name(f"suggestion-{suggestion.pk}-{suggestion.round}", document)
+        reply.attachment.save(name, attachment, save=False)
+    try:
+        reply.save()
+    except Exception:  # no file is left behind without its row
+        if document is not None:
+            reply.attachment.delete(save=False)
+        raise
     if suggestion.first_replied_on is None:
         suggestion.first_replied_on, suggestion.replied_in_time = today, reply.in_time
     suggestion.reply_class = reply_class

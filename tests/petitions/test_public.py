@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from petitions import captcha, public, workflow
+from petitions import captcha, public, tracking, workflow
 from petitions.models import Petition, PetitionPhoto, PetitionRating
 from portal import ratelimit
 from portal.errors import DomainError
-from portal.models import Event
+from portal.models import Event, Notification
 from tests.petitions.conftest import submit
 from tests.petitions.test_images import jpeg_with_exif, png_header_bomb
 
@@ -478,6 +478,97 @@ def test_one_code_is_throttled_across_addresses(client, pworld):
         TRACK_URL, {"code": petition.tracking_code, "digits": "1111"}, REMOTE_ADDR="10.2.0.1"
     )
     assert right.status_code == 429
+
+
+def link_of(petition) -> str:
+    return f"{TRACK_URL}{petition.tracking_code}/{tracking.link_token(petition.tracking_code)}/"
+
+
+def locked_message() -> str:
+    return _(
+        "This tracking code was tried too many times, so it is locked for up to %(minutes)d "
+        "minutes. Open your issue with the link in the text message we sent you or on your "
+        "receipt page: it works at any time."
+    ) % {"minutes": 60}
+
+
+def test_strangers_guesses_do_not_lock_the_citizen_out_of_their_link(client, pworld):
+    petition = replied(pworld)
+    for n in range(25):
+        client.post(
+            TRACK_URL, {"code": petition.tracking_code, "digits": f"{n:04d}"},
+            REMOTE_ADDR=f"10.1.0.{n}",
+        )  # fmt: skip
+    right = client.post(
+        TRACK_URL, {"code": petition.tracking_code, "digits": "1111"}, REMOTE_ADDR="10.2.0.1"
+    )
+    assert right.status_code == 429 and "已协调公交公司" not in text(right)
+    assert locked_message() in text(right)  # it tells the citizen to use their link
+    owner = client.get(link_of(petition), REMOTE_ADDR="10.2.0.1")
+    assert owner.status_code == 200 and owner.context["petition"] == petition
+    assert "已协调公交公司增加早班车" in text(owner) and "13800001111" not in text(owner)
+    assert owner["Referrer-Policy"] == "no-referrer" and "no-store" in owner["Cache-Control"]
+    rate_url = owner.context["rate_url"]
+    assert rate_url == link_of(petition) and f'action="{rate_url}"' in text(owner)
+    rated = client.post(rate_url, {"rating": "satisfied"}, REMOTE_ADDR="10.2.0.1")
+    assert rated.status_code == 200 and rated.context["rated"]
+    petition.refresh_from_db()
+    assert petition.state == State.RESOLVED
+    assert PetitionRating.objects.get().via == "citizen"
+
+
+def test_a_wrong_link_secret_opens_nothing(client, pworld):
+    petition, other = replied(pworld), submit(pworld)
+    token = tracking.link_token(petition.tracking_code)
+    flipped = ("A" if token[0] != "A" else "B") + token[1:]
+    wrong = [
+        f"{TRACK_URL}{petition.tracking_code}/{flipped}/",
+        f"{TRACK_URL}{petition.tracking_code}/{token[:-1]}/",  # too short
+        f"{TRACK_URL}{petition.tracking_code}/{tracking.link_token(other.tracking_code)}/",
+        f"{TRACK_URL}{petition.tracking_code.lower()}/{token}/",
+    ]
+    for url in wrong:
+        response = client.get(url)
+        assert response.status_code == 404 and "已协调公交公司" not in text(response)
+        assert "公交班次太少" not in text(response)
+        refused = client.post(url, {"rating": "satisfied"})
+        assert refused.status_code == 404
+    petition.refresh_from_db()
+    assert petition.state == State.REPLIED and not PetitionRating.objects.exists()
+
+
+def test_link_secrets_cannot_be_guessed_quickly(client, pworld):
+    petition = replied(pworld)
+    assert len(tracking.link_token(petition.tracking_code)) >= 22  # at least 128 bits
+    statuses = [
+        client.get(f"{TRACK_URL}{petition.tracking_code}/{n:024d}/").status_code for n in range(25)
+    ]
+    assert statuses[:20] == [404] * 20 and set(statuses[20:]) == {429}
+    assert client.get(link_of(petition)).status_code == 200  # the right one still opens
+
+
+def test_links_signed_with_the_previous_key_still_open(client, pworld, settings):
+    petition = replied(pworld)
+    old_link = link_of(petition)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-for-the-portal-" * 2
+    assert link_of(petition) != old_link
+    assert client.get(old_link).status_code == 200
+    assert client.get(link_of(petition)).status_code == 200
+    settings.SECRET_KEY_FALLBACKS = []
+    assert client.get(old_link).status_code == 404
+
+
+def test_the_receipt_and_the_text_message_carry_the_citizens_link(client, pworld, settings):
+    settings.PORTAL_BASE_URL = "https://rd.example.gov.cn"
+    response = client.post(NEW_URL, form_data(pworld))
+    petition = Petition.objects.get()
+    receipt = client.get(response["Location"])
+    assert f'href="https://rd.example.gov.cn{link_of(petition)}"' in text(receipt)
+    settings.PORTAL_BASE_URL = ""  # then the address the citizen came to
+    assert f'href="http://testserver{link_of(petition)}"' in text(client.get(response["Location"]))
+    sms = Notification.objects.get(target_id=petition.pk, kind="citizen.sms")
+    assert sms.body.endswith(f"https://rd.example.gov.cn{link_of(petition)}")
 
 
 def test_a_rejected_issue_shows_the_reason_for_the_citizen(client, pworld):

@@ -271,16 +271,21 @@ def test_a_submission_survives_a_broker_outage(
     assert row.phone == "13800001111" and petition.tracking_code in row.body
 
 
-def test_the_status_message_goes_through_the_sms_adapter(pworld):
+def test_the_status_message_goes_through_the_sms_adapter(pworld, settings):
+    from django.utils.translation import gettext as _
+
+    from petitions import tracking
     from petitions.tasks import send_status_sms
     from portal import sms
 
+    settings.PORTAL_BASE_URL = "https://rd.example.gov.cn/"
     petition = submit(pworld)
     sms.outbox.clear()
     send_status_sms(petition.pk, "received")
-    assert sms.outbox == [
-        ("13800001111", f"您反映的诉求已收到，查询码：{petition.tracking_code}。")
-    ]
+    code = petition.tracking_code
+    link = f"https://rd.example.gov.cn/petitions/track/{code}/{tracking.link_token(code)}/"
+    follow = _("Follow it with this link: %(link)s") % {"link": link}
+    assert sms.outbox == [("13800001111", f"您反映的诉求已收到，查询码：{code}。 {follow}")]
 
 
 def test_the_handlers_of_the_unit_are_told_of_a_forwarded_issue(pworld):

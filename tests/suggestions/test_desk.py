@@ -109,6 +109,50 @@ def test_handler_replies_co_handler_is_refused(client, gworld):
     assert client.get(f"/desk/suggestions/replies/{reply.pk}/attachment/").status_code == 404
 
 
+HTML_AS_PDF = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def test_a_web_page_named_as_a_pdf_is_refused_and_nothing_is_stored(
+    client, gworld, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    s = assigned(gworld)
+    client.force_login(gworld.users["handler"])
+    upload = io.BytesIO(HTML_AS_PDF)
+    upload.name = "x.pdf"
+    data = {"reply_class": "A", "text": "已办结", "signed_off_by": "李局长"}
+    refused = act(client, s, "reply", **data, attachment=upload)
+    assert refused.status_code == 400
+    errors = refused.context["action_forms"]
+    form = next(f["form"] for f in errors if f["name"] == "reply")
+    assert list(form.errors) == ["attachment"]
+    assert "PDF" in form.errors["attachment"][0]
+    assert not Reply.objects.exists() and not (tmp_path / "media").exists()
+    s.refresh_from_db()
+    assert s.state == State.HANDLING
+
+
+def test_a_reply_document_is_stored_under_a_generated_name_and_served_as_a_download(
+    client, gworld, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    s = assigned(gworld)
+    client.force_login(gworld.users["handler"])
+    upload = io.BytesIO(b"%PDF-1.7\n%%EOF\n")
+    upload.name = "../答复 <script>.PDF"
+    data = {"reply_class": "A", "text": "已办结", "signed_off_by": "李局长"}
+    assert act(client, s, "reply", **data, attachment=upload).status_code == 302
+    name = Reply.objects.get().attachment.name
+    assert name.startswith("suggestions/") and name.endswith(".pdf")
+    assert name.rsplit("/", 1)[-1].startswith(f"suggestion-{s.pk}-{s.round}-")
+    assert name.isascii() and "script" not in name
+    client.force_login(gworld.users["deputy"])
+    got = client.get(f"/desk/suggestions/replies/{Reply.objects.get().pk}/attachment/")
+    assert got.status_code == 200 and got["Content-Disposition"].startswith("attachment;")
+    assert got["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(got.streaming_content) == b"%PDF-1.7\n%%EOF\n"
+
+
 def test_deputy_rates_on_the_page(client, gworld):
     s = replied(gworld)
     client.force_login(gworld.users["deputy"])

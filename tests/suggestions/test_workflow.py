@@ -268,6 +268,23 @@ def test_units_outside_the_assignment_get_404(gworld):
         )  # fmt: skip
 
 
+def test_the_workflow_refuses_a_reply_attachment_that_is_not_a_document(gworld, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    s = assigned(gworld)
+    page = SimpleUploadedFile("x.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")
+    with pytest.raises(DomainError) as refused:
+        workflow.suggestion_reply(
+            actor=gworld.users["handler"], suggestion_id=s.pk, reply_class="A", text="已办结",
+            signed_off_by="李局长", attachment=page,
+        )  # fmt: skip
+    assert refused.value.field == "attachment"
+    assert not Reply.objects.exists() and not (tmp_path / "media").exists()
+    s.refresh_from_db()
+    assert s.state == State.HANDLING
+
+
 def test_reply_class_must_be_in_use_and_the_office_may_change_it(gworld, settings):
     suggestion = assigned(gworld)
     with pytest.raises(DomainError) as raised:

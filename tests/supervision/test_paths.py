@@ -321,3 +321,35 @@ def test_statistics_cost_the_same_for_one_or_three_roots(mworld, client):
         counts.append(len(run.captured_queries))
     assert counts[0] == counts[1]
     assert queries.matter_statistics([], today(), today()) == []
+
+
+# --- what the citizen reads ------------------------------------------------------------------
+
+
+def test_the_tracking_page_shows_the_supervision_groups_result(mworld, client):
+    from django.utils.translation import gettext as _
+
+    from petitions import tracking
+    from petitions.models import PetitionReply
+
+    staff, handler = mworld.users["township"], mworld.p.handlers["townA1"]
+    matter = matter_in_handling(mworld)
+    workflow.matter_report_completion(actor=handler, matter_id=matter.pk, report="增加两班")
+    workflow.matter_evaluate(
+        actor=staff, matter_id=matter.pk, round_number=1, verdict="satisfied",
+        checked_on=today(), findings="早班不再拥挤（组内记录）", result="已增加早班公交两班，群众满意",
+    )  # fmt: skip
+    petition = Petition.objects.get(pk=matter.links.order_by("pk").first().petition_id)
+    assert petition.state == Petition.State.RESOLVED
+    response = client.post(
+        "/petitions/track/", {"code": petition.tracking_code, "digits": petition.citizen_phone[-4:]}
+    )
+    assert response.status_code == 200 and response.context["petition"] == petition
+    page = response.content.decode()
+    assert "已增加早班公交两班，群众满意" in page
+    assert str(PetitionReply.Kind.SUPERVISION.label) in page  # 督事结果
+    assert _("Closed as resolved") in page
+    assert "早班不再拥挤（组内记录）" not in page  # the group's own findings stay inside
+    code = petition.tracking_code
+    by_link = client.get(f"/petitions/track/{code}/{tracking.link_token(code)}/")
+    assert "已增加早班公交两班，群众满意" in by_link.content.decode()

@@ -3,7 +3,9 @@
 Cycles, proposals and candidates are entered here; saving calls the workflow functions
 (which check the stage and write the audit events), and stages move by admin actions.
 Votes, ballots, who voted and paper entries are read-only here: votes open and close by
-actions; ballots are cast on the desk pages. A stored ballot's page shows no voter.
+actions; ballots are cast on the desk pages. Stored ballots are listed only once their vote
+has closed (and resealed them), by their random key, with nothing that names, dates or
+sorts them by their voter or channel.
 """
 
 from django.contrib import admin
@@ -218,23 +220,28 @@ class PaperEntryAdmin(ReadOnlyScopedAdmin):
     list_display = ["vote", "sheet", "state", "first_teller", "second_teller", "resolved_by"]
     list_filter = ["state", RegionTreeFilter]
     list_select_related = ["vote__cycle__region", "first_teller", "second_teller", "resolved_by"]
-    exclude = ["ballot"]
 
     def get_exclude(self, request, obj=None):
         # The second teller enters the ballot blind: no reading while it waits for them.
         if obj is not None and not ballots.reading_visible(obj):
-            return [*self.exclude, "first_reading", "second_reading"]
-        return self.exclude
+            return ["first_reading", "second_reading"]
+        return []
 
 
 @admin.register(Ballot)
 class BallotAdmin(ReadOnlyScopedAdmin):
-    """Stored ballots: no voter, no time; ordered by their random key."""
+    """Stored ballots of closed votes: no voter, no time, no channel; ordered by their
+    random key. While a vote is open none of its ballots is listed or shown."""
 
-    list_display = ["id", "vote", "channel", "valid"]
-    list_filter = ["channel", "valid", RegionTreeFilter]
+    list_display = ["id", "vote", "valid"]
+    list_filter = ["valid", RegionTreeFilter]
     list_select_related = ["vote__cycle__region"]
-    exclude = ["receipt_hash"]
+    fields = ["id", "vote", "valid"]
+    readonly_fields = ["id"]
+    ordering = ["vote", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(vote__state=Vote.State.CLOSED)
 
 
 @admin.register(VoterRecord)

@@ -2,8 +2,8 @@
 and the tellers' paper entries), stored ballots, who voted, and adopted projects.
 
 Reads start from ``portal.access`` (``ScopedViewSet``); writes call the workflow functions.
-Stored ballots are listed only once their vote has closed, and carry no voter; the list of
-who voted carries no ballot.
+Stored ballots are listed only once their vote has closed, and carry no voter, no time and no
+channel (the channel is on who voted); the list of who voted carries no ballot.
 """
 
 from __future__ import annotations
@@ -109,13 +109,14 @@ class BallotChoiceSerializer(serializers.ModelSerializer):
 
 
 class BallotSerializer(serializers.ModelSerializer):
-    """A stored ballot: its marks, and nothing that names or dates the voter."""
+    """A stored ballot: its marks (one per candidate), and nothing that names, dates or
+    channels the voter."""
 
     choices = BallotChoiceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Ballot
-        fields = ["id", "vote", "channel", "valid", "choices"]
+        fields = ["id", "vote", "valid", "choices"]
         read_only_fields = fields
 
 
@@ -571,7 +572,12 @@ class BallotViewSet(ScopedViewSet):
     base_queryset = (
         Ballot.objects.filter(vote__state=Vote.State.CLOSED)
         .prefetch_related(
-            Prefetch("choices", BallotChoice.objects.only("ballot_id", "candidate_id", "choice"))
+            Prefetch(
+                "choices",
+                BallotChoice.objects.only("ballot_id", "candidate_id", "choice").order_by(
+                    "candidate_id"
+                ),
+            )
         )  # fmt: skip
         .order_by("vote", "id")
     )

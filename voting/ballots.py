@@ -1,17 +1,20 @@
 """Casting, entering and counting ballots (workflow functions of the vote itself).
 
 Secrecy: an electronic ballot is written as two unrelated rows in one transaction — a
-``VoterRecord`` (this deputy has voted; unique per vote and deputy, so the database refuses a
-second ballot) and a ``Ballot`` with its marks (random UUID keys, no deputy, no user, no
-time). The audit event of the cast names the voter record, never the ballot. The voter's
-receipt code is returned once and kept only as a keyed hash on the ballot. Because the
-three rows share a transaction (PostgreSQL's ``xmin``), closing the vote reseals the ballots
-as new rows (``reseal_ballots``); see ``voting.models`` for what remains.
+``VoterRecord`` (this deputy has voted, electronically; unique per vote and deputy, so the
+database refuses a second ballot) and a ``Ballot`` with its marks (random UUID keys, no
+deputy, no user, no time, no channel). The audit event of the cast names the voter record,
+never the ballot. The voter's receipt code is returned once and kept only as a keyed hash on
+the ballot. Because the three rows share a transaction (PostgreSQL's ``xmin``), closing the
+vote reseals the ballots as new rows (``reseal_ballots``); see ``voting.models`` for what
+remains.
 
 Paper ballots: a teller issues a ballot to a deputy (a ``VoterRecord`` of channel paper);
-after the vote, one teller enters each paper ballot under its sheet number and a second,
-different teller enters it again independently. Matching readings are counted; a mismatch is
-flagged and counted only after it is resolved against the paper.
+one teller enters each paper ballot under its sheet number and a second, different teller
+enters it again independently. Matching readings are counted; a mismatch is flagged and
+counted only after it is resolved against the paper. A counted paper ballot is stored
+exactly like an electronic one — same shape, a receipt hash of a code nobody is shown — and
+its entry keeps no link to it; the readings are erased when the vote closes.
 """
 
 from __future__ import annotations
@@ -101,18 +104,23 @@ def _yes_count(reading: dict) -> int:
     return sum(1 for value in reading["choices"].values() if value == Choice.YES)
 
 
-def _store_ballot(vote: Vote, reading: dict, channel: str, receipt: str | None = None) -> Ballot:
+def _store_ballot(vote: Vote, reading: dict, receipt: str | None = None) -> Ballot:
+    """Store a ballot the same way whatever its channel: one mark per candidate, a receipt
+    hash (of a code nobody is shown when there is no voter to show it to). An invalid
+    ballot counts for nobody, so its marks are not kept: it is stored as abstentions, and
+    an over-marked paper ballot says nothing of the deputy who marked it."""
     valid = not reading["invalid"] and _yes_count(reading) <= vote.seats
     ballot = Ballot.objects.create(
-        region_id=vote.region_id, vote=vote, channel=channel, valid=valid,
-        receipt_hash=receipt_hash(receipt) if receipt else None,
+        region_id=vote.region_id, vote=vote, valid=valid,
+        receipt_hash=receipt_hash(receipt or new_receipt()),
     )  # fmt: skip
     BallotChoice.objects.bulk_create(
         [
-            BallotChoice(region_id=vote.region_id, ballot=ballot, candidate_id=int(pk), choice=mark)
+            BallotChoice(region_id=vote.region_id, ballot=ballot, candidate_id=int(pk),
+                         choice=mark if valid else Choice.ABSTAIN)
             for pk, mark in reading["choices"].items()
         ]
-    )
+    )  # fmt: skip
     return ballot
 
 
@@ -161,14 +169,19 @@ def ballot_cast(*, actor, vote_id: int, choices: Mapping) -> str:
     if not entry.present:
         RollEntry.objects.filter(pk=entry.pk).update(present=True)
     receipt = new_receipt()
-    _store_ballot(vote, reading, Channel.ELECTRONIC, receipt)
+    _store_ballot(vote, reading, receipt)
     events.record(actor=actor, target=record, action="ballot_cast", region=vote.region,
                   data={"vote": vote.pk, "channel": Channel.ELECTRONIC})  # fmt: skip
     return receipt
 
 
 def check_receipt(code: str) -> Ballot | None:
-    """Return the ballot a receipt code belongs to (for the public check), or None."""
+    """Return the ballot a receipt code belongs to (for the public check), or None.
+
+    What a receipt proves: a ballot cast with this code is stored in this vote — and, once
+    the vote has closed, was among the ballots counted — whatever the resealing at close
+    did to its key. It shows neither the marks (a receipt must not let a voter prove how
+    they voted) nor anything that names the voter."""
     if not normalize_receipt(code):
         return None
     return (
@@ -296,7 +309,7 @@ def paper_confirm(*, actor, entry_id: int, choices: Mapping, invalid: bool = Fal
     before = entry.state
     if reading == entry.first_reading:
         entry.state = PaperEntry.State.COUNTED
-        entry.ballot = _store_ballot(vote, reading, Channel.PAPER)
+        _store_ballot(vote, reading)
         action = "paper_confirm"
     else:
         entry.state = PaperEntry.State.MISMATCH
@@ -319,7 +332,7 @@ def paper_resolve(*, actor, entry_id: int, choices: Mapping, invalid: bool = Fal
     entry.resolved_by = actor
     entry.resolution_note = note
     entry.state = PaperEntry.State.COUNTED
-    entry.ballot = _store_ballot(vote, reading, Channel.PAPER)
+    _store_ballot(vote, reading)
     entry.save()
     events.record(actor=actor, target=entry, action="paper_resolve", before="mismatch",
                   after=entry.state, note=note, region=vote.region)  # fmt: skip
@@ -391,6 +404,7 @@ def vote_close(*, actor, vote_id: int) -> Vote:
     vote.threshold = outcome.threshold
     vote.save()
     reseal_ballots(vote)
+    forget_readings(vote)
     events.record(actor=actor, target=vote, action="vote_close", before=before, after=vote.state,
                   data={"outcome": outcome.outcome, "adopted": [line.candidate_id for line in outcome.adopted],
                         "tied": [line.candidate_id for line in outcome.tied],
@@ -403,13 +417,14 @@ def reseal_ballots(vote: Vote) -> int:
     under new random keys, and delete the old rows; return how many ballots were resealed.
 
     A ballot cast electronically was written in the same transaction as its voter record
-    and the audit event of the cast, so PostgreSQL's hidden ``xmin`` (and the physical row
-    order) would link it to its voter. Called inside the closing transaction, in its own
-    savepoint, this gives every stored ballot the same ``xmin`` (the savepoint's, shared by
-    no event and no voter record) and an order that says nothing of the order of voting.
-    Receipt hashes, validity and each paper entry's link to its ballot are kept.
+    and the audit event of the cast, and a paper ballot in that of its entry's second
+    reading, so PostgreSQL's hidden ``xmin`` (and the physical row order, SQLite's rowid)
+    would link it to its voter or its sheet. Called inside the closing transaction, in its
+    own savepoint, this gives every stored ballot the same ``xmin`` (the savepoint's, shared
+    by no event and no voter record) and an order that says nothing of the order of voting.
+    Receipt hashes and validity are kept.
     """
-    old = list(Ballot.objects.filter(vote=vote).values("id", "channel", "valid", "receipt_hash"))
+    old = list(Ballot.objects.filter(vote=vote).values("id", "valid", "receipt_hash"))
     if not old:
         return 0
     marks: dict = {}
@@ -417,21 +432,15 @@ def reseal_ballots(vote: Vote) -> int:
         ballot__vote=vote
     ).values_list("ballot_id", "candidate_id", "choice"):
         marks.setdefault(ballot_id, []).append((candidate_id, choice))
-    paper = dict(
-        PaperEntry.objects.filter(vote=vote, ballot__isnull=False).values_list("ballot_id", "pk")
-    )
     secrets.SystemRandom().shuffle(old)
     new_id = {row["id"]: uuid.uuid4() for row in old}
     with transaction.atomic():
-        old_ids = list(new_id)
         BallotChoice.objects.filter(ballot__vote=vote).delete()
-        # Free the unique receipt hashes for the new rows before they are written.
-        Ballot.objects.filter(vote=vote).update(receipt_hash=None)
+        Ballot.objects.filter(vote=vote).delete()
         Ballot.objects.bulk_create(
             [
                 Ballot(id=new_id[row["id"]], region_id=vote.region_id, vote_id=vote.pk,
-                       channel=row["channel"], valid=row["valid"],
-                       receipt_hash=row["receipt_hash"])
+                       valid=row["valid"], receipt_hash=row["receipt_hash"])
                 for row in old
             ],
             batch_size=1000,
@@ -440,17 +449,21 @@ def reseal_ballots(vote: Vote) -> int:
             BallotChoice(region_id=vote.region_id, ballot_id=new_id[row["id"]],
                          candidate_id=candidate_id, choice=choice)
             for row in old
-            for candidate_id, choice in marks.get(row["id"], [])
+            for candidate_id, choice in sorted(marks.get(row["id"], []))
         ]  # fmt: skip
         BallotChoice.objects.bulk_create(new_marks, batch_size=2000)
-        entries = [
-            PaperEntry(pk=entry_pk, ballot_id=new_id[ballot_id])
-            for ballot_id, entry_pk in paper.items()
-        ]
-        PaperEntry.objects.bulk_update(entries, ["ballot"], batch_size=1000)
-        for start in range(0, len(old_ids), 500):
-            Ballot.objects.filter(pk__in=old_ids[start : start + 500]).delete()
     return len(old)
+
+
+def forget_readings(vote: Vote) -> int:
+    """Erase the tellers' readings of the vote's paper entries; return how many entries.
+
+    The readings were needed to compare the two tellers' entries while the vote was open.
+    Kept after the count, they would tell the paper ballots apart from the electronic ones
+    by their marks (subtract them from the stored ballots and, when one deputy voted
+    electronically, his ballot is what remains). The paper ballots themselves are the
+    record; each entry keeps its sheet number, state, tellers and resolution note."""
+    return PaperEntry.objects.filter(vote=vote).update(first_reading=None, second_reading=None)
 
 
 def _mark_candidates(vote: Vote, outcome: counting.Outcome) -> None:

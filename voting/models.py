@@ -6,18 +6,26 @@ departments; ``Candidate`` rows are built from them; each ``Vote`` is one round 
 is a new round that never overwrites an earlier one).
 
 Secret ballot: *who* voted is ``VoterRecord`` (one row per deputy and vote, held unique by
-the database); *what* was voted is ``Ballot`` + ``BallotChoice``, which carry no deputy, no
-user, no timestamp and a random UUID key, so no column links the two. A voter's receipt
-code is kept only as a keyed hash on the ballot.
+the database, with the channel: paper or electronic); *what* was voted is ``Ballot`` +
+``BallotChoice``. A stored ballot carries nothing that narrows down its voter: no deputy, no
+user, no time, no channel, no sheet number, a random UUID key; every ballot has the same
+shape (one mark per candidate, an unmarked candidate stored as an abstention, an invalid
+ballot stored with abstentions only); every ballot carries a receipt hash (an electronic
+ballot the keyed hash of the code its voter was shown once, a paper ballot that of a code
+nobody is shown), so its presence says nothing of the channel. Counts per channel come from
+the who-voted records and the tellers' paper entries, which link to no ballot.
 
 What remains on PostgreSQL: an electronic ballot, its voter record and the audit event of the
 cast are written in one transaction, so while the vote is open the hidden ``xmin`` column and
-the physical row order let a database administrator link a ballot to its voter. Closing the
-vote reseals the ballots (``ballots.reseal_ballots``): inside the closing transaction every
-ballot and its marks are rewritten as new rows under new random keys, in random order, and the
-old rows deleted, so every stored ballot then carries the same ``xmin`` and its order says
-nothing. The deleted row versions stay in the table files until VACUUM reclaims them (and in
-the write-ahead log and backups taken meanwhile); those who can read them can still link.
+the physical row order let a database administrator link a ballot to its voter (nobody else:
+no page, list or API shows a ballot of an open vote). Closing the vote reseals the ballots
+(``ballots.reseal_ballots``): inside the closing transaction every ballot and its marks are
+rewritten as new rows under new random keys, in random order, and the old rows deleted, so
+every stored ballot then carries the same ``xmin`` and its order says nothing; the tellers'
+readings of the paper ballots are erased at the same time, so the paper ballots cannot be
+told apart from the electronic ones by their marks. The deleted row versions stay in the
+table files until VACUUM reclaims them (and in the write-ahead log and backups taken
+meanwhile); those who can read them can still link.
 """
 
 import uuid
@@ -423,17 +431,16 @@ class Choice(models.TextChoices):
 
 
 class Ballot(models.Model):
-    """A stored ballot: no deputy, no user, no time, a random key. ``receipt_hash`` is a
-    keyed hash of the code the voter was shown once (electronic ballots only)."""
+    """A stored ballot: no deputy, no user, no time, no channel, a random key. Every ballot
+    has a ``receipt_hash``: the keyed hash of the code shown once to an electronic voter, or
+    of a code shown to nobody for a paper ballot."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     vote = models.ForeignKey(Vote, verbose_name=_("vote"), on_delete=models.CASCADE,
                              related_name="ballots")  # fmt: skip
-    channel = models.CharField(_("channel"), max_length=16, choices=VoterRecord.Channel.choices)
     valid = models.BooleanField(_("valid"), default=True)
-    receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True,
-                                    editable=False)  # fmt: skip
+    receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("ballot")
@@ -445,7 +452,7 @@ class Ballot(models.Model):
 
 
 class BallotChoice(models.Model):
-    """The mark of one ballot for one candidate."""
+    """The mark of one ballot for one candidate (every ballot has one for each candidate)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
@@ -467,7 +474,8 @@ class BallotChoice(models.Model):
 class PaperEntry(TransitionMixin, models.Model):
     """A paper ballot read by two tellers: the first enters it, a second teller enters it
     again independently; it is counted only when both readings agree or a mismatch has
-    been resolved."""
+    been resolved. The counted ballot is stored apart, with no link back to its entry; the
+    readings are erased when the vote closes."""
 
     class State(models.TextChoices):
         ENTERED = "entered", _("Awaiting the second teller")
@@ -495,7 +503,7 @@ class PaperEntry(TransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("first teller"), on_delete=models.PROTECT,
         related_name="+",
     )  # fmt: skip
-    first_reading = models.JSONField(_("first reading"))
+    first_reading = models.JSONField(_("first reading"), null=True, blank=True)
     second_teller = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("second teller"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",
@@ -506,9 +514,6 @@ class PaperEntry(TransitionMixin, models.Model):
         null=True, blank=True, related_name="+",
     )  # fmt: skip
     resolution_note = models.TextField(_("resolution"), blank=True)
-    ballot = models.OneToOneField(
-        Ballot, on_delete=models.PROTECT, null=True, blank=True, related_name="paper_entry"
-    )
 
     class Meta:
         verbose_name = _("paper ballot entry")
@@ -516,10 +521,6 @@ class PaperEntry(TransitionMixin, models.Model):
         ordering = ["vote", "sheet"]
         constraints = [
             models.UniqueConstraint(fields=["vote", "sheet"], name="voting_paper_sheet_once"),
-            models.CheckConstraint(
-                condition=~Q(state="counted") | Q(ballot__isnull=False),
-                name="voting_paper_counted_has_ballot",
-            ),
             models.CheckConstraint(
                 condition=Q(second_teller__isnull=True)
                 | ~Q(second_teller=models.F("first_teller")),

@@ -68,8 +68,12 @@ def _count(model, **filters):
 
 def tally(vote: Vote) -> Tally:
     """Count a vote from the stored rows in three queries: the figures, the marks of the
-    valid ballots per candidate and choice, and the candidates."""
-    paper = VoterRecord.Channel.PAPER
+    valid ballots per candidate and choice, and the candidates.
+
+    A stored ballot has no channel: the counts per channel come from the who-voted records
+    (an electronic voter record is written with its ballot) and the tellers' paper entries
+    (a counted entry has stored one ballot)."""
+    paper, electronic = VoterRecord.Channel.PAPER, VoterRecord.Channel.ELECTRONIC
     pending = [PaperEntry.State.ENTERED, PaperEntry.State.MISMATCH]
     figures = (
         Vote.objects.filter(pk=vote.pk)
@@ -78,9 +82,10 @@ def tally(vote: Vote) -> Tally:
             t_present=_count(RollEntry, present=True),
             t_issued=_count(VoterRecord),
             t_paper_issued=_count(VoterRecord, channel=paper),
+            t_electronic=_count(VoterRecord, channel=electronic),
             t_returned=_count(Ballot),
             t_valid=_count(Ballot, valid=True),
-            t_paper_returned=_count(Ballot, channel=paper),
+            t_paper_returned=_count(PaperEntry, state=PaperEntry.State.COUNTED),
             t_pending=_count(PaperEntry, state__in=pending),
             t_mismatch=_count(PaperEntry, state=PaperEntry.State.MISMATCH),
         )
@@ -89,6 +94,7 @@ def tally(vote: Vote) -> Tally:
             "t_present",
             "t_issued",
             "t_paper_issued",
+            "t_electronic",
             "t_returned",
             "t_valid",
             "t_paper_returned",
@@ -101,7 +107,7 @@ def tally(vote: Vote) -> Tally:
         entitled=figures["t_entitled"], present=figures["t_present"],
         issued=figures["t_issued"], returned=figures["t_returned"], valid=figures["t_valid"],
         invalid=figures["t_returned"] - figures["t_valid"],
-        electronic=figures["t_returned"] - figures["t_paper_returned"],
+        electronic=figures["t_electronic"],
         paper_issued=figures["t_paper_issued"], paper_returned=figures["t_paper_returned"],
         pending_paper=figures["t_pending"], mismatched_paper=figures["t_mismatch"],
     )  # fmt: skip

@@ -186,6 +186,21 @@ def _proposer(actor, source: str, cycle: Cycle) -> dict:
     return {"submitted_by": actor}
 
 
+def _within_reach(actor, cycle: Cycle) -> bool:
+    """Return True when a signed-in actor may address the cycle at all: it is in their
+    scope (``access``), or they are a deputy or a department of its region. A cycle out of
+    reach is answered like one that does not exist, whatever its stage."""
+    if access.visible(actor, Cycle.objects.filter(pk=cycle.pk)).exists():
+        return True
+    deputies = Representative.objects.filter(user=actor, is_active=True)
+    if deputies.filter(region__path__startswith=cycle.region.path).exists():
+        return True
+    department = actor.department
+    return department is not None and (
+        cycle.region.is_within(department.region) or department.region.is_within(cycle.region)
+    )
+
+
 @transaction.atomic
 def proposal_submit(
     *, actor=None, cycle_id: int, source: str, title: str, description: str,
@@ -199,7 +214,8 @@ def proposal_submit(
         if existing is not None:
             return existing
     cycle = Cycle.objects.select_related("region").filter(pk=cycle_id).first()
-    if cycle is None:
+    signed_in = actor is not None and actor.is_authenticated
+    if cycle is None or (signed_in and not _within_reach(actor, cycle)):
         raise DomainError(_("No such selection cycle."), field="cycle")
     if cycle.stage != Stage.SOLICIT:
         raise DomainError(_("This cycle is no longer taking proposals."), field="cycle")

@@ -9,7 +9,7 @@ from portal.models import Event
 from tests.factories import UserFactory
 from tests.voting.conftest import build_cycle
 from voting import ballots, queries, workflow
-from voting.models import Ballot, PaperEntry
+from voting.models import Ballot, BallotChoice, PaperEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_a_mismatch_is_flagged_and_not_counted_until_resolved(paper_vote):
     entry = ballots.paper_enter(actor=t1, vote_id=vote.pk, sheet=7, choices={a.pk: "yes"})
     entry = ballots.paper_confirm(actor=t2, entry_id=entry.pk, choices={a.pk: "no"})
     assert entry.state == PaperEntry.State.MISMATCH
-    assert entry.ballot is None
+    assert not Ballot.objects.filter(vote=vote).exists()
     figures = queries.tally(vote)
     assert (figures.returned, figures.mismatched_paper, figures.pending_paper) == (0, 1, 1)
     assert Event.objects.filter(action="paper_mismatch", target_id=entry.pk).exists()
@@ -66,12 +66,18 @@ def test_a_mismatch_is_flagged_and_not_counted_until_resolved(paper_vote):
     figures = queries.tally(vote)
     assert figures.returned == 1 and figures.pending_paper == 0
     assert {r.candidate_id: r.yes for r in figures.rows}[a.pk] == 1
+    stored = Ballot.objects.get(vote=vote).pk
     closed = ballots.vote_close(actor=staff, vote_id=vote.pk)
     assert (closed.issued, closed.returned, closed.valid) == (3, 1, 1)
-    # Closing reseals the ballot under a new key; the entry follows it.
-    resealed = PaperEntry.objects.get(pk=entry.pk).ballot
-    assert resealed.pk != entry.ballot_id and resealed.choices.get(candidate=a).choice == "yes"
-    assert Ballot.objects.filter(vote=vote).count() == 1
+    # Closing reseals the ballot under a new key and erases the tellers' readings; the
+    # entry keeps its sheet, state and resolution note.
+    resealed = Ballot.objects.get(vote=vote)
+    assert resealed.pk != stored and resealed.choices.get(candidate=a).choice == "yes"
+    entry = PaperEntry.objects.get(pk=entry.pk)
+    assert (entry.first_reading, entry.second_reading) == (None, None)
+    assert (entry.sheet, entry.state, entry.resolution_note) == (
+        7, PaperEntry.State.COUNTED, "两名计票人共同核对原票：赞成",
+    )  # fmt: skip
 
 
 def test_ballots_returned_never_exceed_ballots_issued(paper_vote):
@@ -101,6 +107,9 @@ def test_marking_more_candidates_than_seats_makes_the_ballot_invalid(paper_vote)
     assert (figures.returned, figures.valid, figures.invalid) == (2, 0, 2)
     assert all(row.yes == 0 for row in figures.rows)  # invalid ballots carry no votes
     assert Ballot.objects.filter(vote=vote, valid=False).count() == 2
+    # Nor do they keep the marks that made them invalid: one abstention per candidate.
+    marks = BallotChoice.objects.filter(ballot__vote=vote)
+    assert marks.count() == 8 and set(marks.values_list("choice", flat=True)) == {"abstain"}
 
 
 def test_a_deputy_with_a_paper_ballot_cannot_also_vote_electronically(paper_vote):

@@ -37,7 +37,7 @@ def columns(model) -> set[str]:
 
 
 def test_ballot_tables_hold_no_voter_no_user_no_time_and_no_serial_key():
-    assert columns(Ballot) == {"id", "region_id", "vote_id", "channel", "valid", "receipt_hash"}
+    assert columns(Ballot) == {"id", "region_id", "vote_id", "valid", "receipt_hash"}
     assert columns(BallotChoice) == {"id", "region_id", "ballot_id", "candidate_id", "choice"}
     for model in (Ballot, BallotChoice):
         assert model._meta.pk.get_internal_type() == "UUIDField"
@@ -79,7 +79,7 @@ def test_the_api_shows_ballots_without_voters_and_voters_without_ballots(voted, 
     listed = client.get("/api/v1/voting-ballots/", **auth).json()["results"]
     assert len(listed) == 5
     for row in listed:
-        assert set(row) == {"id", "vote", "channel", "valid", "choices"}
+        assert set(row) == {"id", "vote", "valid", "choices"}
         assert all(set(mark) == {"candidate", "choice"} for mark in row["choices"])
     voters = client.get("/api/v1/voting-voters/", **auth).json()["results"]
     assert len(voters) == 5

@@ -101,9 +101,14 @@ def test_a_deputy_proposes_as_a_deputy_of_the_region_only(vworld):
     county = vworld.base.users["county"]
     cycle_a2 = workflow.cycle_create(actor=county, year=2026, title="甲二",
                                      region_id=vworld.base.regions["townA2"].pk)  # fmt: skip
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied):  # within reach, but no department
+        workflow.proposal_submit(actor=deputy.user, cycle_id=cycle_a1.pk, source="department",
+                                 title="建议", description="内容")  # fmt: skip
+    # Another township's cycle is out of reach: answered as if it did not exist.
+    with pytest.raises(DomainError, match="征集周期不存在") as error:
         workflow.proposal_submit(actor=deputy.user, cycle_id=cycle_a2.pk, source="deputy",
                                  title="建议", description="内容")  # fmt: skip
+    assert error.value.field == "cycle"
 
 
 def test_candidates_keep_their_proposals_and_are_refused_outside_the_stage(vworld):

@@ -14,7 +14,7 @@ after a short warm-up, with ``--clients`` threads of the standard library's ``ht
 1. floor: ``GET /healthz`` (a bare view) as fast as the clients can;
 2. submissions: what a phone does, each time as a new citizen (no cookies): ``GET
    /petitions/new/?station=<a demo station>``, solve the check code with
-   ``petitions.captcha.answer_for`` (same secret key), ``POST`` the multipart form with the
+   ``portal.captcha.answer_for`` (same secret key), ``POST`` the multipart form with the
    hidden fields and the pre-selected township/village of the page and a phone number
    unique to the submission, then follow the redirect to the receipt;
 3. POST only (unless ``--no-post-only``): the same forms fetched first, untimed, then only
@@ -371,7 +371,7 @@ class Submitter:
 
     def fetch(self, connection: Http, station: int, stats: Stats) -> Form | None:
         """GET the form and fill it in; None (a failure counted) when it did not come."""
-        from petitions import captcha
+        from portal import captcha
 
         number = next(self.counter)
         jar: dict[str, str] = {}

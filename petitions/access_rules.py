@@ -1,27 +1,31 @@
 """Scope rules of citizen issues: the region's office, the handling unit it is assigned to,
 and the deputies whose reception raised it."""
 
+import functools
+import operator
+
 from django.db.models import Q
 
 from petitions.models import Petition, PetitionPhoto, PetitionRating, PetitionReply, ReplyDeadline
-from portal import access
+from portal import access, hooks
 from portal.access import MANAGE, VIEW, ScopeRule
 
 
 def _petition(user, action):
     """A handling unit sees what is assigned to it and acts on it while it is being handled;
-    a deputy sees the issues that came from their own receptions."""
+    a deputy sees the issues that came from their own receptions (``stations`` answers
+    ``hooks.ISSUE_PARTICIPANTS`` with their ids)."""
     if action == VIEW:
-        from stations.models import ReceptionMatter
-
-        # A subquery, not a join: the reverse link would be an outer join, which row locks
+        # Subqueries, not joins: a reverse link would be an outer join, which row locks
         # (SELECT ... FOR UPDATE) refuse on PostgreSQL.
-        mine = Q(
-            pk__in=ReceptionMatter.objects.filter(
-                reception__recorded_by=user, petition__isnull=False
-            ).values("petition_id")
-        )
-        return mine | Q(department_id=user.department_id) if user.department_id else mine
+        taking_part = [
+            Q(pk__in=ids)
+            for ids in hooks.emit(hooks.ISSUE_PARTICIPANTS, user=user)
+            if ids is not None
+        ]
+        if user.department_id:
+            taking_part.append(Q(department_id=user.department_id))
+        return functools.reduce(operator.or_, taking_part) if taking_part else None
     if action == MANAGE and user.department_id:
         return Q(department_id=user.department_id, state=Petition.State.FORWARDED)
     return None

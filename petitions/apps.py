@@ -7,4 +7,12 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Citizen issues")
 
     def ready(self) -> None:
-        from petitions import access_rules  # noqa: F401  (registers the scope rules)
+        from petitions import (
+            access_rules,  # noqa: F401  (registers the scope rules)
+            reminders,  # noqa: F401  (registers the reminder sweeps)
+        )
+        from petitions import vocabulary as words
+        from portal import vocabulary
+
+        vocabulary.register_kinds(words.NOTIFICATION_KINDS)
+        vocabulary.register_actions(words.Action)

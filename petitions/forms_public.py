@@ -10,15 +10,15 @@ import re
 import uuid
 
 from django import forms
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from petitions import captcha, images
-from petitions.models import Category, Rating
-from petitions.workflow import MAX_PHOTOS, PHONE_RE, normalize_phone
-from portal import ratelimit
+from petitions.models import Category, Petition, Rating
+from petitions.workflow import MAX_PHOTOS
+from portal import captcha, images, ratelimit
 from portal.models import Region
-from stations.models import Station
+from portal.phones import PHONE_RE, normalize_phone
 
 Level = Region.Level
 MAX_ID_DIGITS = 18  # a bigint; anything longer is no id of ours
@@ -32,14 +32,16 @@ def row_id(value) -> int | None:
     return int(text) or None
 
 
-def open_station(value, *, with_region: bool = True) -> Station | None:
+def open_station(value, *, with_region: bool = True) -> models.Model | None:
     """Return the open station whose id is ``value``; anything else is ignored.
 
-    ``with_region=False`` reads only what a submission needs (its id and name)."""
+    ``with_region=False`` reads only what a submission needs (its id and name). The station
+    model is the one the issue's foreign key names: this app does not import ``stations``."""
     pk = row_id(value)
     if pk is None:
         return None
-    rows = Station.objects.filter(pk=pk, is_active=True).order_by()  # no ORDER BY for an id
+    stations = Petition.station.field.related_model.objects
+    rows = stations.filter(pk=pk, is_active=True).order_by()  # no ORDER BY for an id
     if with_region:
         rows = rows.select_related("region")
     else:
@@ -189,7 +191,7 @@ class PetitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.township_region: Region | None = None
         self.village_region: Region | None = None
-        self.station: Station | None = None
+        self.station: models.Model | None = None  # a stations.Station
         if not self.is_bound:
             self.load_choices()
 

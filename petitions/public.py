@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import Http404, HttpResponse, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import get_token
@@ -35,13 +36,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from petitions import captcha, tracking, workflow
+from petitions import tracking, workflow
 from petitions.forms_public import PetitionForm, RatingForm, TrackForm, open_station, row_id
 from petitions.models import Channel, Petition, PetitionReply
-from portal import events, ratelimit
+from portal import captcha, events, ratelimit
 from portal.errors import DomainError
 from portal.models import Region
-from stations.models import Station
 
 MAX_BODY_BYTES = 12 * 1024 * 1024
 RESULTS_PAGE_SIZE = 20
@@ -211,7 +211,7 @@ def _render_form(
     return response
 
 
-def _blank_form(request) -> tuple[PetitionForm, Station | None]:
+def _blank_form(request) -> tuple[PetitionForm, models.Model | None]:
     station = open_station(request.GET.get("station"))
     initial = {}
     if station is not None:
@@ -321,7 +321,7 @@ def _as_shared_page(html: str, context: dict) -> str | None:
     return html
 
 
-def _refilled_form(request) -> tuple[PetitionForm, Station | None]:
+def _refilled_form(request) -> tuple[PetitionForm, models.Model | None]:
     """Return an unbound form holding what was typed (for a refusal before validation)."""
     kept = ("county", "township", "village", "category", "title", "description",
             "citizen_name", "citizen_phone", "client_token")  # fmt: skip
@@ -460,24 +460,6 @@ def region_children(request, pk: int):
     children = list(Region.objects.filter(parent=region).order_by("path").values("id", "name"))
     response = JsonResponse({"id": region.pk, "level": region.level, "children": children})
     patch_cache_control(response, public=True, max_age=600)
-    return response
-
-
-@require_safe
-def captcha_image(request):
-    """Serve the check-code image of ``?t=<token>``; ``?new=1`` gives a new token as JSON."""
-    if not ratelimit.hit("captcha_ip", ratelimit.client_ip(request)):
-        return HttpResponse(_("Too many requests."), status=429, content_type="text/plain")
-    if request.GET.get("new"):
-        token = captcha.issue()
-        image = f"{reverse('petitions:captcha')}?t={token}"
-        response = JsonResponse({"token": token, "image": image})
-    else:
-        png = captcha.render_png(request.GET.get("t", "")[:200])
-        if png is None:
-            raise Http404(_("The check code has expired."))
-        response = HttpResponse(png, content_type="image/png")
-    add_never_cache_headers(response)
     return response
 
 

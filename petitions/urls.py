@@ -1,6 +1,7 @@
 from django.urls import path
 
 from petitions import public
+from portal import captcha
 
 app_name = "petitions"
 
@@ -13,5 +14,5 @@ urlpatterns = [
     path("results/", public.results, name="results"),
     path("results/<int:pk>/", public.result, name="result"),
     path("regions/<int:pk>/children/", public.region_children, name="region_children"),
-    path("captcha/", public.captcha_image, name="captcha"),
+    path("captcha/", captcha.image_view, name="captcha"),
 ]

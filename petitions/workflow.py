@@ -5,7 +5,6 @@ queues the citizen's notification after commit — all in one transaction."""
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 from collections.abc import Sequence
 
@@ -25,15 +24,15 @@ from petitions.models import (
     Rating,
     ReplyDeadline,
 )
-from portal import access, events
+from portal import access, events, hooks
 from portal.calendar import add_working_days
 from portal.errors import DomainError, required_text
 from portal.models import Department, Region
+from portal.phones import PHONE_RE, is_phone, normalize_phone
 
 log = logging.getLogger(__name__)
 State = Petition.State
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on the phone
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 DEFAULT_REPLY_DAYS = 15
 STAFF_CHANNELS = {Channel.HOTLINE, Channel.LETTER, Channel.VISIT, Channel.ONLINE_STATION}
 MAX_PHOTOS = 3
@@ -41,10 +40,6 @@ MAX_PHOTOS = 3
 
 def new_tracking_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _unused in range(10))
-
-
-def normalize_phone(raw: str) -> str:
-    return re.sub(r"[\s\-()]", "", raw or "")
 
 
 def _notify(petition: Petition, kind: str) -> None:
@@ -68,6 +63,19 @@ def _move(actor, petition: Petition, to: str, action: str, note: str = "", **dat
     petition.save()
     events.record(
         actor=actor, target=petition, action=action, before=before, after=to, note=note, data=data
+    )
+    if to in Petition.CLOSED_STATES:
+        _announce_settled(actor, petition)
+
+
+def _announce_settled(actor, petition: Petition) -> None:
+    """Tell the apps that registered for it (a reception's matter in ``stations``) that the
+    issue is closed and whether it was resolved, inside this transaction."""
+    hooks.emit(
+        hooks.ISSUE_SETTLED,
+        actor=actor,
+        issue_id=petition.pk,
+        resolved=petition.state == State.RESOLVED,
     )
 
 
@@ -113,9 +121,8 @@ def petition_submit(
     if station_id is None:
         station = None
     elif station is None or station.pk != station_id or not station.is_active:
-        from stations.models import Station
-
-        station = Station.objects.filter(pk=station_id, is_active=True).first()
+        stations = Petition.station.field.related_model.objects  # no import of the stations app
+        station = stations.filter(pk=station_id, is_active=True).first()
         if station is None:
             raise DomainError(_("No such liaison station."), field="station")
     title = required_text(title, "title", _("Give the issue a short title."))
@@ -164,20 +171,21 @@ def petition_submit(
     return petition
 
 
-def petition_from_reception_matter(*, actor, matter) -> Petition:
-    """Turn a matter forwarded at a station reception into a citizen issue linked to it."""
-    reception = matter.reception
-    petition = petition_submit(
-        actor=actor, channel=Channel.RECEPTION, region_id=reception.region_id,
-        station_id=reception.station_id, category=Category.OTHER,
-        title=matter.content.strip().splitlines()[0][:100], description=matter.content,
-        citizen_name=matter.citizen_name, citizen_phone=matter.citizen_phone
-        if PHONE_RE.match(normalize_phone(matter.citizen_phone)) else "",
-        wants_feedback=False,
+def petition_from_reception(
+    *, actor, region_id: int, station_id: int, content: str, citizen_name: str = "",
+    citizen_phone: str = "",
+) -> Petition:  # fmt: skip
+    """Create the citizen issue of a matter forwarded at a station reception (转交办理).
+
+    The entry point of ``stations``, which links its matter to the issue returned and
+    learns that the issue settled through ``hooks.ISSUE_SETTLED``. A phone number that is
+    not one is left out rather than refusing the reception."""
+    return petition_submit(
+        actor=actor, channel=Channel.RECEPTION, region_id=region_id, station_id=station_id,
+        category=Category.OTHER, title=content.strip().splitlines()[0][:100],
+        description=content, citizen_name=citizen_name,
+        citizen_phone=citizen_phone if is_phone(citizen_phone) else "", wants_feedback=False,
     )  # fmt: skip
-    matter.petition = petition
-    matter.save(update_fields=["petition"])
-    return petition
 
 
 # --- screening ------------------------------------------------------------------------
@@ -311,7 +319,6 @@ def petition_settle_by_matter(*, actor, petition_id: int, matter_id: int, outcom
     )  # fmt: skip
     if outcome == "resolved":
         _move(actor, petition, State.RESOLVED, "petition_close", text, **data)
-        _mark_matter_solved(petition)
         _notify(petition, "closed")
     else:
         _move(actor, petition, State.REPLIED, "petition_answer", text, **data)
@@ -452,7 +459,6 @@ def petition_rate(*, petition_id: int, rating: str, comment: str = "", actor=Non
     )  # fmt: skip
     if rating != Rating.UNSATISFIED:
         _move(actor, petition, State.RESOLVED, "petition_rate", comment, rating=rating)
-        _mark_matter_solved(petition)
         return petition
     petition.round += 1
     if petition.department is not None:
@@ -465,19 +471,12 @@ def petition_rate(*, petition_id: int, rating: str, comment: str = "", actor=Non
     return petition
 
 
-def _mark_matter_solved(petition: Petition) -> None:
-    from stations.models import ReceptionMatter
-
-    ReceptionMatter.objects.filter(petition=petition).update(solved=True)
-
-
 @transaction.atomic
 def petition_close(*, actor, petition_id: int, resolved: bool, reason: str = "") -> Petition:
     """Close a replied or supervised issue: resolved, or without resolution with a reason."""
     petition = _staff_petition(actor, petition_id)
     if resolved:
         _move(actor, petition, State.RESOLVED, "petition_close", reason)
-        _mark_matter_solved(petition)
     else:
         petition.public_reason = required_text(
             reason, "reason", _("Give the reason the citizen will see.")

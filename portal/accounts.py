@@ -183,7 +183,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         with transaction.atomic():
             response = super().form_valid(form)
             signin.clear_failures(form.user)
-            events.record(actor=form.user, target=form.user, action="password_reset")
+            events.record(actor=form.user, target=form.user, action=events.Action.PASSWORD_RESET)
         return response
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from portal import access
+from portal import access, vocabulary
 from portal.admin_base import ReadOnlyScopedAdmin, RegionTreeFilter, ScopedAdmin
 from portal.models import (
     CalendarDay,
@@ -55,7 +55,7 @@ class EventAdmin(ReadOnlyScopedAdmin):
         "created_at",
         "actor",
         "target_repr",
-        "action",
+        "action_cell",
         "from_state",
         "to_state",
         "region",
@@ -68,6 +68,10 @@ class EventAdmin(ReadOnlyScopedAdmin):
 
     def get_actions(self, request):
         return {}
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_cell(self, event):
+        return vocabulary.action_label(event.action)
 
 
 @admin.register(User)
@@ -167,9 +171,7 @@ class KindFilter(admin.SimpleListFilter):
     reminders_only = False
 
     def lookups(self, request, model_admin):
-        from portal.notifications import kind_choices
-
-        return kind_choices(reminders_only=self.reminders_only)
+        return vocabulary.kind_choices(reminders_only=self.reminders_only)
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -182,9 +184,7 @@ class ReminderKindFilter(KindFilter):
 
 @admin.display(description=_("kind"), ordering="kind")
 def kind_cell(obj) -> str:
-    from portal.notifications import kind_label
-
-    return kind_label(obj.kind)
+    return vocabulary.kind_label(obj.kind)
 
 
 @admin.register(Notification)

@@ -170,7 +170,7 @@ class ScopedAdmin(admin.ModelAdmin):
         events.record(
             actor=request.user,
             target=obj,
-            action="admin_create",
+            action=events.Action.ADMIN_CREATE,
             data={"message": _message_text(message)},
         )
         return super().log_addition(request, obj, message)
@@ -179,7 +179,7 @@ class ScopedAdmin(admin.ModelAdmin):
         events.record(
             actor=request.user,
             target=obj,
-            action="admin_change",
+            action=events.Action.ADMIN_CHANGE,
             data={"message": _message_text(message)},
         )
         return super().log_change(request, obj, message)

@@ -10,7 +10,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from portal import access, ratelimit, signin
+from portal import access, queries, ratelimit, signin, vocabulary
+from portal.filters import StrictFilterBackend
 from portal.models import Department, Event, Region
 
 
@@ -43,6 +44,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
     target_type = serializers.SerializerMethodField()
+    action_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Event
@@ -55,11 +57,15 @@ class EventSerializer(serializers.ModelSerializer):
             "target_id",
             "target_repr",
             "action",
+            "action_label",
             "from_state",
             "to_state",
             "note",
             "data",
         ]
+
+    def get_action_label(self, event) -> str:
+        return vocabulary.action_label(event.action)
 
     def get_target_type(self, event) -> str:
         return f"{event.target_type.app_label}.{event.target_type.model}"
@@ -102,44 +108,18 @@ REGION_PARAM = OpenApiParameter(
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("List regions"),
-        parameters=[
-            REGION_PARAM,
-            OpenApiParameter("parent", int, description=_("Parent region id")),
-            OpenApiParameter(
-                "level",
-                int,
-                description=_(
-                    "Level: 1 city, 2 district/county, 3 township/street, 4 village/community"
-                ),
-            ),
-        ],
-    ),
+    list=extend_schema(summary=_("List regions")),
     retrieve=extend_schema(summary=_("Region details")),
 )
 class RegionViewSet(ScopedViewSet):
     serializer_class = RegionSerializer
     base_queryset = Region.objects.order_by("path")
-
-    def get_queryset(self):
-        queryset = self.region_subtree(super().get_queryset(), None)
-        parent = _int_param(self.request, "parent")
-        if parent is not None:
-            queryset = queryset.filter(parent_id=parent)
-        level = _int_param(self.request, "level")
-        if level is not None:
-            if level not in Region.Level.values:
-                raise ValidationError({"level": [_("Choose 1, 2, 3 or 4.")]})
-            queryset = queryset.filter(level=level)
-        return queryset
+    filterset_class = queries.RegionFilter
+    filter_backends = [StrictFilterBackend]
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("List handling units"),
-        parameters=[REGION_PARAM, OpenApiParameter("kind", str, enum=Department.Kind.values)],
-    ),
+    list=extend_schema(summary=_("List handling units")),
     retrieve=extend_schema(summary=_("Handling unit details")),
 )
 class DepartmentViewSet(ScopedViewSet):
@@ -147,29 +127,22 @@ class DepartmentViewSet(ScopedViewSet):
     base_queryset = Department.objects.select_related("region").order_by(
         "region__path", "name", "id"
     )
-
-    def get_queryset(self):
-        queryset = self.region_subtree(super().get_queryset(), "region")
-        kind = self.request.query_params.get("kind")
-        if kind:
-            if kind not in Department.Kind.values:
-                raise ValidationError({"kind": [_("Unknown kind.")]})
-            queryset = queryset.filter(kind=kind)
-        return queryset
+    filterset_class = queries.DepartmentFilter
+    filter_backends = [StrictFilterBackend]
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List audit events"), parameters=[REGION_PARAM]),
+    list=extend_schema(summary=_("List audit events")),
     retrieve=extend_schema(summary=_("Audit event details")),
 )
 class EventViewSet(ScopedViewSet):
-    """The audit trail: read-only; there is no way to change or delete an event."""
+    """The audit trail: read-only; there is no way to change or delete an event. Filter by
+    region, or by one object (``target_type`` and ``target_id``) for its whole history."""
 
     serializer_class = EventSerializer
     base_queryset = Event.objects.select_related("actor", "target_type").order_by("-id")
-
-    def get_queryset(self):
-        return self.region_subtree(super().get_queryset(), "region")
+    filterset_class = queries.EventFilter
+    filter_backends = [StrictFilterBackend]
 
 
 class ClientAddressThrottle(BaseThrottle):

@@ -4,17 +4,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
+    default = True  # this module holds two configs: "portal" is this one
     name = "portal"
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
         from portal import (
             access,  # noqa: F401  (registers the scope rules of portal models)
-            notifications,  # noqa: F401  (registers the rule of Notification)
+            events,
+            notifications,  # noqa: F401  (registers the rule of Notification, its kind)
+            vocabulary,
         )
+
+        vocabulary.register_actions(events.Action)
 
 
 class SignInSecurityConfig(AxesConfig):
     """django-axes under a Chinese name in the admin (its failure counts and log)."""
 
+    default = False
     verbose_name = _("Sign-in security")

@@ -232,7 +232,7 @@ def import_year(year: int, days: dict[datetime.date, tuple[bool, str]], *, sourc
         year=year, defaults={"source": source[:100]}
     )
     events.record(
-        actor=actor, target=calendar_year, action="calendar_import",
+        actor=actor, target=calendar_year, action=events.Action.CALENDAR_IMPORT,
         data={"days": len(days), "replaced": removed, "source": source[:100]},
     )  # fmt: skip
     return calendar_year

@@ -11,8 +11,23 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import Event, Region
+
+
+class Action(models.TextChoices):
+    """The core's own audit event actions (each app declares its own in ``vocabulary.py``)."""
+
+    ADMIN_CREATE = "admin_create", _("Created in the admin")
+    ADMIN_CHANGE = "admin_change", _("Changed in the admin")
+    ROLE_GRANT = "region_role_grant", _("Role granted")
+    ROLE_REVOKE = "region_role_revoke", _("Role revoked")
+    REGION_IMPORT_CREATE = "region_import_create", _("Region imported")
+    REGION_IMPORT_RENAME = "region_import_rename", _("Region renamed by import")
+    CALENDAR_IMPORT = "calendar_import", _("Holiday calendar imported")
+    SIGNIN_RELEASE = "signin_release", _("Sign-in lock released")
+    PASSWORD_RESET = "password_reset", _("Password reset by its owner")
 
 
 def _region_of(target: models.Model) -> Region | None:

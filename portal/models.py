@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from portal import vocabulary
+
 CODE_LENGTH = 12
 
 
@@ -488,6 +490,4 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        from portal.notifications import kind_label
-
-        return f"{kind_label(self.kind)} {self.target_id} {self.threshold}"
+        return f"{vocabulary.kind_label(self.kind)} {self.target_id} {self.threshold}"

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import access, sms
+from portal import access, sms, vocabulary
 from portal.models import Notification, NotificationPreference, User
 
 log = logging.getLogger(__name__)
@@ -33,51 +33,11 @@ log = logging.getLogger(__name__)
 SUBJECT_MAX = Notification._meta.get_field("subject").max_length
 URL_MAX = Notification._meta.get_field("url").max_length
 
-# What each kind of notification is, for people (the admin's lists and filter). Reminder
-# kinds are not listed here: their label is the sweep's own (``portal.reminders.REGISTRY``).
-KINDS = {
-    "citizen.sms": gettext_lazy("Text message to a citizen"),
-    "petitions.forwarded": gettext_lazy("Citizen issue forwarded to the unit"),
-    "supervision.member": gettext_lazy("Joined a supervision group"),
-    "supervision.assigned": gettext_lazy("Supervised matter assigned to the unit"),
-    "supervision.started": gettext_lazy("Supervision started"),
-    "supervision.progress": gettext_lazy("Progress on a supervised matter"),
-    "supervision.evaluate": gettext_lazy("Supervised matter to evaluate"),
-    "supervision.closed": gettext_lazy("Supervised matter closed"),
-    "supervision.rectify": gettext_lazy("Supervised matter to rectify"),
-    "suggestions.returned": gettext_lazy("Suggestion returned"),
-    "suggestions.converted": gettext_lazy("Suggestion handled through another channel"),
-    "suggestions.explained": gettext_lazy("Suggestion answered with an explanation"),
-    "suggestions.assigned": gettext_lazy("Suggestion assigned to the unit"),
-    "suggestions.extended": gettext_lazy("Suggestion deadline extended"),
-    "suggestions.co_opinion": gettext_lazy("Co-handling opinion on a suggestion"),
-    "suggestions.replied": gettext_lazy("Suggestion replied to"),
-    "suggestions.reopened": gettext_lazy("Suggestion to handle again"),
-    "suggestions.key": gettext_lazy("Suggestion under key supervision"),
-    "voting.vote_open": gettext_lazy("Vote open"),
-    "voting.evaluate": gettext_lazy("Livelihood projects to evaluate"),
-}
-
-
-def kind_choices(*, reminders_only: bool = False) -> list[tuple[str, str]]:
-    """Return (kind, label) of every known kind (the reminder sweeps' and ``KINDS``), sorted
-    by label; no query."""
-    from portal.reminders import discover
-
-    labels = {kind: str(sweep.label) for kind, sweep in discover().items()}
-    if not reminders_only:
-        labels.update({kind: str(label) for kind, label in KINDS.items()})
-    return sorted(labels.items(), key=lambda pair: pair[1])
-
-
-def kind_label(kind: str) -> str:
-    """Return the label of ``kind`` for people; the dotted code when it is not known."""
-    from portal.reminders import REGISTRY
-
-    if kind in KINDS:
-        return str(KINDS[kind])
-    sweep = REGISTRY.get(kind)
-    return str(sweep.label) if sweep is not None else kind
+# The core's own kind; every app registers its kinds from its ``vocabulary.py``, and the
+# reminder sweeps theirs when they register (``portal.reminders.register``).
+vocabulary.register_kinds({"citizen.sms": gettext_lazy("Text message to a citizen")})
+kind_choices = vocabulary.kind_choices
+kind_label = vocabulary.kind_label
 
 
 def _target_fields(target: models.Model | None) -> dict:

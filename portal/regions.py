@@ -225,7 +225,12 @@ def import_rows(rows: list[RegionRow], *, actor=None) -> ImportReport:
                 path=Region.build_path(row.code, parent),
             )
             by_code[row.code] = region
-            events.record(actor=actor, target=region, action="region_import_create", after=row.name)
+            events.record(
+                actor=actor,
+                target=region,
+                action=events.Action.REGION_IMPORT_CREATE,
+                after=row.name,
+            )
             report.created += 1
         elif region.name != row.name:
             before = region.name
@@ -234,7 +239,7 @@ def import_rows(rows: list[RegionRow], *, actor=None) -> ImportReport:
             events.record(
                 actor=actor,
                 target=region,
-                action="region_import_rename",
+                action=events.Action.REGION_IMPORT_RENAME,
                 before=before,
                 after=row.name,
             )

@@ -43,6 +43,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
+from portal import vocabulary
 from portal.models import Reminder, ReminderRule, User
 from portal.notifications import notify
 
@@ -93,6 +94,7 @@ REGISTRY: dict[str, Sweep] = {}
 def register(sweep: Sweep) -> Sweep:
     """Add (or replace, on re-import) the sweep of ``sweep.kind``."""
     REGISTRY[sweep.kind] = sweep
+    vocabulary.register_kinds({sweep.kind: sweep.label}, reminders=True)
     return sweep
 
 

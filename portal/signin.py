@@ -147,5 +147,5 @@ def release(*, actor, user) -> int:
     from portal import events
 
     count = clear_failures(user)
-    events.record(actor=actor, target=user, action="signin_release", note=str(count))
+    events.record(actor=actor, target=user, action=events.Action.SIGNIN_RELEASE, note=str(count))
     return count

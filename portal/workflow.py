@@ -32,7 +32,7 @@ def region_role_grant(*, actor: User | None, user: User, region: Region, role: s
     events.record(
         actor=actor,
         target=region,
-        action="region_role_grant",
+        action=events.Action.ROLE_GRANT,
         before=before,
         after=role,
         data={"user": user.username},
@@ -50,7 +50,7 @@ def region_role_revoke(*, actor: User | None, user: User, region: Region) -> Non
     events.record(
         actor=actor,
         target=region,
-        action="region_role_revoke",
+        action=events.Action.ROLE_REVOKE,
         before=before,
         after="",
         data={"user": user.username},

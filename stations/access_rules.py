@@ -70,6 +70,14 @@ def _matter(user, action):
     return None
 
 
+def issues_from_own_receptions(*, user):
+    """Answer ``hooks.ISSUE_PARTICIPANTS``: the citizen issues that matters of receptions the
+    user recorded became (a deputy follows what they forwarded)."""
+    return ReceptionMatter.objects.filter(
+        reception__recorded_by=user, petition__isnull=False
+    ).values("petition_id")
+
+
 def _household(user, action):
     return Q(representative__user=user) if action in (VIEW, MANAGE) else None
 

@@ -7,4 +7,19 @@ class StationsConfig(AppConfig):
     verbose_name = _("Liaison stations")
 
     def ready(self) -> None:
-        from stations import access_rules  # noqa: F401  (registers the scope rules)
+        from portal import vocabulary
+        from stations import (
+            access_rules,  # noqa: F401  (registers the scope rules)
+            reminders,  # noqa: F401  (registers the reminder sweeps)
+        )
+        from stations import vocabulary as words
+
+        vocabulary.register_kinds(words.NOTIFICATION_KINDS)
+        vocabulary.register_actions(words.Action)
+
+        # One-way hooks (portal/hooks.py): the issue workflow tells stations, never the reverse.
+        from portal import hooks
+        from stations import workflow
+
+        hooks.register(hooks.ISSUE_SETTLED, workflow.matter_issue_settled)
+        hooks.register(hooks.ISSUE_PARTICIPANTS, access_rules.issues_from_own_receptions)

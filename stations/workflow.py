@@ -106,6 +106,19 @@ def _create_matters(reception: Reception, matters: Sequence[MatterInput]) -> lis
     )
 
 
+def _forward(actor, matter: ReceptionMatter) -> None:
+    """Make a forwarded matter a citizen issue of the station's region (转交办理) and link
+    the matter to it; the issue's workflow tells ``matter_issue_settled`` how it ended."""
+    reception = matter.reception
+    petition = petitions_workflow.petition_from_reception(
+        actor=actor, region_id=reception.region_id, station_id=reception.station_id,
+        content=matter.content, citizen_name=matter.citizen_name,
+        citizen_phone=matter.citizen_phone,
+    )  # fmt: skip
+    matter.petition = petition
+    matter.save(update_fields=["petition"])
+
+
 @transaction.atomic
 def reception_record(
     *, actor, station_id: int, date: datetime.date, form: str, people_count: int,
@@ -129,8 +142,7 @@ def reception_record(
     forwarded = 0
     for matter in created:
         if matter.outcome == ReceptionMatter.Outcome.FORWARDED:
-            # A forwarded matter becomes a citizen issue of the station's region.
-            petitions_workflow.petition_from_reception_matter(actor=actor, matter=matter)
+            _forward(actor, matter)
             forwarded += 1
     events.record(
         actor=actor, target=reception, action="reception_record", after="recorded",
@@ -180,7 +192,7 @@ def reception_update(
                 matter.solved = solved_before[key]
                 matter.save(update_fields=["solved"])
             if matter.outcome == ReceptionMatter.Outcome.FORWARDED:
-                petitions_workflow.petition_from_reception_matter(actor=actor, matter=matter)
+                _forward(actor, matter)
     events.record(
         actor=actor, target=reception, action="reception_update",
         data={"matters": None if matters is None else len(matters)},
@@ -247,6 +259,25 @@ def matter_set_solved(*, actor, matter_id: int, solved: bool) -> ReceptionMatter
     events.record(
         actor=actor, target=matter, action="matter_solved" if solved else "matter_unsolved",
         before=str(before).lower(), after=str(solved).lower(),
+    )  # fmt: skip
+    return matter
+
+
+@transaction.atomic
+def matter_issue_settled(*, actor, issue_id: int, resolved: bool) -> ReceptionMatter | None:
+    """Count the matter a citizen issue came from as solved once the issue is resolved
+    (办结后计为已解决), with its audit event; an issue closed otherwise leaves it unsolved.
+
+    Registered for ``hooks.ISSUE_SETTLED``: it runs inside the transaction that closed the
+    issue, whose workflow has checked the actor; nothing here is asked of the actor."""
+    matter = ReceptionMatter.objects.select_for_update().filter(petition_id=issue_id).first()
+    if matter is None or not resolved or matter.solved:
+        return matter
+    matter.solved = True
+    matter.save(update_fields=["solved"])
+    events.record(
+        actor=actor, target=matter, action="matter_solved", before="false", after="true",
+        data={"petition": issue_id},
     )  # fmt: skip
     return matter
 

@@ -7,4 +7,11 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision of matters")
 
     def ready(self):
-        from supervision import access_rules  # noqa: F401  (registers the scope rules)
+        from portal import vocabulary
+        from supervision import (
+            access_rules,  # noqa: F401  (registers the scope rules)
+        )
+        from supervision import vocabulary as words
+
+        vocabulary.register_kinds(words.NOTIFICATION_KINDS)
+        vocabulary.register_actions(words.Action)

@@ -4,7 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from petitions import images
+from portal import images
 from portal.models import Department, Region, User
 from supervision.models import Evaluation, GroupMember, Matter, WorkLog
 

@@ -7,6 +7,7 @@ skipped with a visible reason otherwise. With ``PORTAL_REQUIRE_SERVICES=1`` (set
 
 import os
 import shutil
+import uuid
 
 import pytest
 from django.db import connection
@@ -46,6 +47,26 @@ def _fresh_cache(settings):
     }
     cache.clear()
     yield
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on the Redis of REDIS_URL, under a prefix of this test only."""
+    from portal import ratelimit
+
+    prefix = f"test-ratelimit-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("REDIS_URL", ""),
+            "KEY_PREFIX": prefix,
+        }
+    }
+    backend, client = ratelimit.redis_cache()
+    yield backend, client
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)

@@ -7,4 +7,11 @@ class VotingConfig(AppConfig):
     verbose_name = _("Livelihood-project ballots")
 
     def ready(self) -> None:
-        from voting import access_rules  # noqa: F401  (registers the scope rules)
+        from portal import vocabulary
+        from voting import (
+            access_rules,  # noqa: F401  (registers the scope rules)
+        )
+        from voting import vocabulary as words
+
+        vocabulary.register_kinds(words.NOTIFICATION_KINDS)
+        vocabulary.register_actions(words.Action)

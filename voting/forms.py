@@ -7,7 +7,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from petitions import captcha, images
+from portal import captcha, images
 from voting.models import Choice, Cycle, Milestone, Rating
 
 MAX_PHOTOS = 6

@@ -86,7 +86,7 @@ def report_submit(
     progress: int | None = None, photos: Sequence[tuple[bytes, int, int]] = (),
 ) -> ProgressReport:  # fmt: skip
     """The responsible department (or the office) reports on the project; a progress given
-    for a milestone updates it. ``photos`` are already re-encoded (``petitions.images``)."""
+    for a milestone updates it. ``photos`` are already re-encoded (``portal.images``)."""
     project = _project(actor, project_id, lock=True)
     _require_office_or_department(actor, project)
     text = required_text(text, "text", _("Write the report."), 5000)

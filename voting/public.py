@@ -13,8 +13,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from petitions import captcha
-from portal import ratelimit
+from portal import captcha, ratelimit
 from portal.errors import DomainError
 from voting import ballots, queries, workflow
 from voting.forms import ProposalForm, ReceiptForm

@@ -16,10 +16,10 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from petitions.workflow import PHONE_RE, normalize_phone
 from portal import access, events
 from portal.errors import DomainError, required_text
 from portal.models import Department, Region
+from portal.phones import PHONE_RE, normalize_phone
 from stations.models import MandateLevel, Representative
 from voting.models import Candidate, Cycle, Proposal, RollEntry, Vote
 

@@ -11,3 +11,19 @@ def url_if_exists(name: str, *args) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """Return the label of an audit event action (``portal.vocabulary``)."""
+    from portal import vocabulary
+
+    return vocabulary.action_label(code)
+
+
+@register.filter
+def kind_label(code: str) -> str:
+    """Return the label of a notification kind (``portal.vocabulary``)."""
+    from portal import vocabulary
+
+    return vocabulary.kind_label(code)

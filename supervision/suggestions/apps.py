@@ -11,4 +11,12 @@ class SuggestionsConfig(AppConfig):
     verbose_name = _("Deputies' suggestions")
 
     def ready(self) -> None:
-        from supervision.suggestions import access_rules  # noqa: F401  (registers scope rules)
+        from portal import vocabulary
+        from supervision.suggestions import (
+            access_rules,  # noqa: F401  (registers the scope rules)
+            reminders,  # noqa: F401  (registers the reminder sweeps)
+        )
+        from supervision.suggestions import vocabulary as words
+
+        vocabulary.register_kinds(words.NOTIFICATION_KINDS)
+        vocabulary.register_actions(words.Action)

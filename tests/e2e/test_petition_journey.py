@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from petitions import captcha
 from petitions.models import Petition
+from portal import captcha
 from tests.factories import PASSWORD
 from tests.petitions.conftest import pworld, sworld, world  # noqa: F401  (fixtures)
 

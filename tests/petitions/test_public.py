@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from petitions import captcha, public, tracking, workflow
+from petitions import public, tracking, workflow
 from petitions.models import Petition, PetitionPhoto, PetitionRating
-from portal import ratelimit
+from portal import captcha, ratelimit
 from portal.errors import DomainError
 from portal.models import Event, Notification
 from tests.petitions.conftest import submit
-from tests.petitions.test_images import jpeg_with_exif, png_header_bomb
+from tests.portal.test_images import jpeg_with_exif, png_header_bomb
 
 NEW_URL = "/petitions/new/"
 TRACK_URL = "/petitions/track/"
@@ -383,18 +383,6 @@ def test_region_children_are_json(client, pworld):
     village = client.get(reverse("petitions:region_children", args=[regions["townA1"].pk]))
     assert [child["id"] for child in village.json()["children"]] == [regions["villageA1"].pk]
     assert client.get(reverse("petitions:region_children", args=[10**9])).status_code == 404
-
-
-def test_the_captcha_image_is_a_png_and_a_new_token_is_json(client, db):
-    token = captcha.issue()
-    response = client.get(reverse("petitions:captcha"), {"t": token})
-    assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    assert Image.open(io.BytesIO(response.content)).format == "PNG"
-    assert "no-store" in response["Cache-Control"]
-    assert client.get(reverse("petitions:captcha"), {"t": "forged"}).status_code == 404
-    fresh = client.get(reverse("petitions:captcha"), {"new": "1"}).json()
-    assert captcha.is_valid_token(fresh["token"]) and fresh["token"] in fresh["image"]
-    assert captcha.answer_for(token) not in response.content.decode("latin-1")
 
 
 def test_an_expired_captcha_is_refused(client, pworld, monkeypatch):

@@ -3,7 +3,6 @@ tokens each time, never a signed-in user's page), the receipt in a signed cookie
 row), the place checked in one query, and a rate-limit hit in one Redis round trip."""
 
 import html
-import os
 import re
 import time
 import uuid
@@ -14,9 +13,9 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from petitions import captcha, public
+from petitions import public
 from petitions.models import Petition
-from portal import ratelimit
+from portal import captcha, ratelimit
 from tests.factories import UserFactory
 from tests.petitions.test_public import NEW_URL, errors_of, form_data, nothing_stored, text
 
@@ -198,25 +197,7 @@ def test_a_double_click_gets_the_receipt_again_without_counting_against_the_limi
     assert client.post(NEW_URL, form_data(pworld)).status_code == 429  # a new one is counted
 
 
-# --- rate limits and the check code on Redis -------------------------------------------
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """The default cache on the Redis of REDIS_URL, under a prefix of this test only."""
-    prefix = f"test-ratelimit-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ.get("REDIS_URL", ""),
-            "KEY_PREFIX": prefix,
-        }
-    }
-    backend, client = ratelimit.redis_cache()
-    yield backend, client
-    keys = list(client.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
+# --- rate limits on Redis ------------------------------------------------------------
 
 
 @pytest.mark.redis
@@ -252,15 +233,3 @@ def test_a_redis_claim_is_an_add_that_the_cache_reads(redis_cache):
     assert ratelimit.claim("claim-test", "owner-1", 60)
     assert not ratelimit.claim("claim-test", "owner-2", 60)
     assert cache.get("claim-test") == "owner-1"
-
-
-@pytest.mark.redis
-def test_a_check_code_on_redis_is_single_use_but_a_retry_of_the_same_form_passes(redis_cache):
-    token = captcha.issue()
-    right = captcha.answer_for(token)
-    assert captcha.check(token, right, "form-1")
-    assert captcha.check(token, right, "form-1")  # the same submission again
-    assert not captcha.check(token, right, "form-2")
-    wrong = captcha.issue()
-    assert not captcha.check(wrong, "0", "form-3")
-    assert not captcha.check(wrong, captcha.answer_for(wrong), "form-3")  # burnt

@@ -229,25 +229,6 @@ def test_reply_days_come_from_the_nearest_region_setting(pworld):
     assert workflow.reply_working_days(regions["townA2"]) == 10
 
 
-def test_resolving_marks_the_reception_matter_solved(pworld):
-    from django.utils import timezone
-
-    from stations import workflow as stations_workflow
-    from stations.models import ReceptionMatter
-
-    stations_workflow.reception_record(
-        actor=pworld.base.users["deputy"], station_id=pworld.stations["a1"].pk, date=timezone.localdate(),
-        form="sitting", people_count=1, deputy_ids=[pworld.deps["a1"].pk],
-        matters=[stations_workflow.MatterInput(content="路面塌陷", outcome="forwarded")],
-    )  # fmt: skip
-    petition = Petition.objects.get()
-    staff = pworld.base.users["township"]
-    workflow.petition_accept(actor=staff, petition_id=petition.pk)
-    workflow.petition_answer(actor=staff, petition_id=petition.pk, text="已安排修复")
-    workflow.petition_close(actor=staff, petition_id=petition.pk, resolved=True)
-    assert ReceptionMatter.objects.get().solved is True
-
-
 def test_a_submission_survives_a_broker_outage(
     pworld, django_capture_on_commit_callbacks, monkeypatch
 ):

@@ -112,7 +112,7 @@ def test_admin_edit_writes_an_event_shown_in_history(client, world):
     assert event.action == "admin_change" and event.actor == world.users["county"]
     page = client.get(f"/admin/portal/department/{dept.pk}/history/")
     assert page.status_code == 200
-    assert "admin_change" in page.content.decode()
+    assert "在管理后台修改" in page.content.decode()  # the action's label, not its code
     client.force_login(world.users["township"])
     assert (
         client.get(f"/admin/portal/department/{world.depts['countyA'].pk}/history/").status_code

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
-from petitions import captcha
+from portal import captcha
 from portal.models import Event
 from tests.factories import PASSWORD, UserFactory
 from tests.voting.conftest import allocate, build_cycle, cast_all

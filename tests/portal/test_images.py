@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 from PIL import Image
 
-from petitions import images
+from portal import images
 
 
 @pytest.fixture(autouse=True)

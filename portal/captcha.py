@@ -1,4 +1,5 @@
-"""A self-hosted image check code (验证码) for the public issue form.
+"""A self-hosted image check code (验证码) for the citizens' public forms (issues, project
+proposals).
 
 Stateless and signed: a token is a random nonce signed with ``django.core.signing`` (with a
 timestamp, so it expires); the four digits are derived from the nonce with a keyed HMAC, so
@@ -16,11 +17,18 @@ import io
 import secrets
 
 from django.core import signing
+from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from portal import ratelimit
 
+# The signing salt and the prefix of the cache keys that claim a token. Its value names the
+# app the check code was first written for; it stays so, because changing it would void
+# every token on an open form and every claim in the cache.
 SALT = "petitions.captcha"
 MAX_AGE = 60 * 60  # seconds a citizen has to fill in the form
 LENGTH = 4
@@ -115,3 +123,21 @@ def render_png(token: str) -> bytes | None:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+@require_safe
+def image_view(request):
+    """Serve the check-code image of ``?t=<token>``; ``?new=1`` gives a new token as JSON,
+    with its image at this same address (each app that shows a form routes it)."""
+    if not ratelimit.hit("captcha_ip", ratelimit.client_ip(request)):
+        return HttpResponse(_("Too many requests."), status=429, content_type="text/plain")
+    if request.GET.get("new"):
+        token = issue()
+        response = JsonResponse({"token": token, "image": f"{request.path}?t={token}"})
+    else:
+        png = render_png(request.GET.get("t", "")[:200])
+        if png is None:
+            raise Http404(_("The check code has expired."))
+        response = HttpResponse(png, content_type="image/png")
+    add_never_cache_headers(response)
+    return response

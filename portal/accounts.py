@@ -24,7 +24,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import ratelimit, signin
+from portal import queue, ratelimit, signin
 from portal.models import User
 
 log = logging.getLogger(__name__)
@@ -144,8 +144,7 @@ def send_reset(user_id: int, base_url: str) -> None:
 
 
 def _queue_reset(user_ids: list[int], base_url: str) -> None:
-    from portal.tasks import send_password_reset
-
+    send_password_reset = queue.task("portal.send_password_reset")
     for user_id in user_ids:
         try:
             send_password_reset.apply_async(args=[user_id, base_url], retry=False)

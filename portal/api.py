@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from portal import access, queries, ratelimit, signin, vocabulary
-from portal.filters import StrictFilterBackend
 from portal.models import Department, Event, Region
 
 
@@ -71,15 +70,6 @@ class EventSerializer(serializers.ModelSerializer):
         return f"{event.target_type.app_label}.{event.target_type.model}"
 
 
-def _int_param(request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    if not (raw.isascii() and raw.isdecimal()) or len(raw) > 18:
-        raise ValidationError({name: [_("Enter a whole number.")]})
-    return int(raw)
-
-
 class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
     """A read-only viewset whose rows are filtered through ``access.visible``."""
 
@@ -87,19 +77,6 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return access.visible(self.request.user, self.base_queryset.all())
-
-    def region_subtree(self, queryset, field: str | None):
-        region_id = _int_param(self.request, "region")
-        if region_id is None:
-            return queryset
-        region = access.visible(self.request.user, Region.objects.filter(pk=region_id)).first()
-        if region is None:
-            raise ValidationError({"region": [_("No such region.")]})
-        if field is None:
-            return queryset.filter(path__startswith=region.path)
-        return queryset.filter(
-            **{f"{field}__in": Region.objects.filter(path__startswith=region.path).values("pk")}
-        )
 
 
 REGION_PARAM = OpenApiParameter(
@@ -115,7 +92,6 @@ class RegionViewSet(ScopedViewSet):
     serializer_class = RegionSerializer
     base_queryset = Region.objects.order_by("path")
     filterset_class = queries.RegionFilter
-    filter_backends = [StrictFilterBackend]
 
 
 @extend_schema_view(
@@ -128,7 +104,6 @@ class DepartmentViewSet(ScopedViewSet):
         "region__path", "name", "id"
     )
     filterset_class = queries.DepartmentFilter
-    filter_backends = [StrictFilterBackend]
 
 
 @extend_schema_view(
@@ -142,7 +117,6 @@ class EventViewSet(ScopedViewSet):
     serializer_class = EventSerializer
     base_queryset = Event.objects.select_related("actor", "target_type").order_by("-id")
     filterset_class = queries.EventFilter
-    filter_backends = [StrictFilterBackend]
 
 
 class ClientAddressThrottle(BaseThrottle):

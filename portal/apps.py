@@ -13,6 +13,7 @@ class PortalConfig(AppConfig):
             access,  # noqa: F401  (registers the scope rules of portal models)
             events,
             notifications,  # noqa: F401  (registers the rule of Notification, its kind)
+            tasks,  # noqa: F401  (registers the core's Celery tasks, queued by name)
             vocabulary,
         )
 

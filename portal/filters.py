@@ -20,8 +20,6 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from portal import access
@@ -65,6 +63,15 @@ class StrictFilterSet(django_filters.FilterSet):
 ID_MAX = 2**63 - 1  # the largest primary key any database here stores
 
 
+def _describe(filter_, schema: dict) -> None:
+    """Give one filter its OpenAPI schema with its own help text (or label) as the
+    description: a schema fixed on the class would lose the description of each use."""
+    description = filter_.extra.get("help_text") or filter_.label
+    if description:
+        schema = {**schema, "description": description}
+    filter_._spectacular_annotation = {"field": schema}
+
+
 class IdField(forms.IntegerField):
     """A record id: a whole number from 1 to the largest key, so no value overflows a query."""
 
@@ -74,11 +81,14 @@ class IdField(forms.IntegerField):
         super().__init__(*args, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
     """``?<name>=<id>``: a record id, validated before it reaches the database."""
 
     field_class = IdField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _describe(self, {"type": "integer", "minimum": 1, "maximum": ID_MAX})
 
 
 class _VisibleChoiceField(django_filters.fields.ModelChoiceField):
@@ -89,6 +99,50 @@ class _VisibleChoiceField(django_filters.fields.ModelChoiceField):
         return super().to_python(value)
 
 
+class YesNoCheckbox(forms.CheckboxInput):
+    """A checkbox on a desk page (``on``) that hands its raw value to the field, so that a
+    value that is neither a yes nor a no is refused rather than read as a yes."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda value: str(value).strip().lower() in YES)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+YES = frozenset({"true", "1", "yes", "on", "y", "t"})
+NO = frozenset({"false", "0", "no", "off", "n", "f"})
+
+
+class YesNoField(forms.Field):
+    """A yes/no switch as a query parameter: ``true``/``false`` (also ``1``/``0``, ``yes``/
+    ``no``, ``on``/``off``, as a form checkbox sends it); empty means "no filter"."""
+
+    widget = YesNoCheckbox
+    TRUE = YES
+    FALSE = NO
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(_("Enter true or false."), code="invalid")
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A boolean filter that refuses a value it cannot read (``BooleanFilter`` ignores it)."""
+
+    field_class = YesNoField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _describe(self, {"type": "boolean"})
+
+
 def _visible_regions(request):
     user = getattr(request, "user", None)
     if user is None:
@@ -96,7 +150,6 @@ def _visible_regions(request):
     return access.visible(user, Region.objects.all())
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
     """``?region=<id>``: the records of a region the user may see and of every region below
     it (one indexed prefix filter on the materialized path). ``region_field=None`` filters
@@ -108,6 +161,8 @@ class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
         kwargs.setdefault("queryset", _visible_regions)
         kwargs.setdefault("label", gettext_lazy("Region"))
         kwargs.setdefault("method", None)
+        # The schema reads the type from this model field (the filtering is ``filter``'s).
+        kwargs.setdefault("field_name", region_field or "id")
         self.region_field = region_field
         super().__init__(*args, **kwargs)
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import access, sms, vocabulary
+from portal import access, queue, sms, vocabulary
 from portal.models import Notification, NotificationPreference, User
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,7 @@ def _schedule(ids: list[int]) -> None:
         return
 
     def send() -> None:
-        from portal.tasks import deliver_notifications
-
+        deliver_notifications = queue.task("portal.deliver_notifications")
         try:
             deliver_notifications.apply_async(args=[ids], retry=False)
         except Exception:  # the broker is down: the rows wait for the delivery sweep

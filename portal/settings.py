@@ -272,6 +272,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
+    # Every list refuses unknown or malformed query parameters (400 naming the parameter).
+    "DEFAULT_FILTER_BACKENDS": ["portal.filters.StrictFilterBackend"],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 

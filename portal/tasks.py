@@ -1,6 +1,12 @@
-"""Celery tasks of the portal core. Tasks take ids and call workflow functions."""
+"""Celery tasks of the portal core. Tasks take ids and call workflow functions.
+
+The modules that queue these tasks look them up by name (``portal.queue.task``) instead of
+importing this module, so that imports run one way: tasks → the modules they call.
+"""
 
 from celery import shared_task
+
+from portal import accounts, notifications, reminders
 
 
 @shared_task(name="portal.ping")
@@ -12,38 +18,28 @@ def ping(token: str = "") -> str:
 @shared_task(name="portal.deliver_notifications", acks_late=True)
 def deliver_notifications(ids: list[int]) -> int:
     """Deliver the notifications ``ids`` (scheduled after the commit that created them)."""
-    from portal.notifications import deliver
-
-    return deliver(ids)
+    return notifications.deliver(ids)
 
 
 @shared_task(name="portal.deliver_pending", acks_late=True)
 def deliver_pending(limit: int = 2000) -> int:
     """The delivery sweep: send what no after-commit task delivered (the broker was down)."""
-    from portal.notifications import deliver
-
-    return deliver(limit=limit)
+    return notifications.deliver(limit=limit)
 
 
 @shared_task(name="portal.send_digests", acks_late=True)
 def send_digests() -> int:
     """Send the daily digest emails."""
-    from portal.notifications import send_digests as run
-
-    return run()
+    return notifications.send_digests()
 
 
 @shared_task(name="portal.run_sweeps", acks_late=True)
 def run_sweeps(kinds: list[str] | None = None) -> dict:
     """Run the registered reminder sweeps (all, or ``kinds``); return counts per kind."""
-    from portal.reminders import run_all
-
-    return run_all(kinds)
+    return reminders.run_all(kinds)
 
 
 @shared_task(name="portal.send_password_reset", acks_late=True)
 def send_password_reset(user_id: int, base_url: str) -> None:
     """Send an account's password reset link by email and SMS."""
-    from portal.accounts import send_reset
-
-    send_reset(user_id, base_url)
+    accounts.send_reset(user_id, base_url)

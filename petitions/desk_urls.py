@@ -10,6 +10,10 @@ urlpatterns = [
     path("petitions/topics/", desk.petition_topics, name="topics"),
     path("petitions/topics/act/", desk.petition_topics_act, name="topics_act"),
     path("petitions/photos/<int:photo_pk>/", desk.petition_photo, name="petition_photo"),
-    path("petitions/<int:pk>/", desk.petition_detail, name="petition_detail"),
-    path("petitions/<int:pk>/<slug:action>/", desk.petition_action, name="petition_action"),
+    path("petitions/<int:pk>/", desk.petition_desk.detail_view, name="petition_detail"),
+    path(
+        "petitions/<int:pk>/<slug:action>/",
+        desk.petition_desk.action_view,
+        name="petition_action",
+    ),
 ]

@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Category, Channel, Petition, Rating
+from petitions.models import Category, Channel, Rating
 from portal import access
 from portal.models import Department, Region
 
@@ -18,32 +18,6 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-def _blank(choices) -> list[tuple[str, str]]:
-    return [("", _("All")), *choices]
-
-
-class PetitionFilterForm(forms.Form):
-    """The filters of the desk list; a bad value is ignored rather than refused."""
-
-    state = forms.ChoiceField(
-        label=_("State"), required=False, choices=_blank(Petition.State.choices)
-    )
-    category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=_blank(Category.choices)
-    )
-    region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None)
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-
-    def __init__(self, *args, regions, **kwargs):
-        super().__init__(*args, **kwargs)
-        indent = "\u3000"
-        self.fields["region"].choices = _blank(
-            (region.pk, indent * (region.level - 1) + region.name) for region in regions
-        )
-        if not regions:
-            del self.fields["region"]
 
 
 class NoteForm(forms.Form):

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.errors import TransitionError
 from portal.models import Department, Region
+from portal.states import StateMachine
 
 
 class Category(models.TextChoices):
@@ -38,7 +38,7 @@ class Channel(models.TextChoices):
     VISIT = "visit", _("Visit to the office")
 
 
-class Petition(models.Model):
+class Petition(StateMachine, models.Model):
     """One issue raised by a citizen."""
 
     class State(models.TextChoices):
@@ -145,15 +145,6 @@ class Petition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.title}"
-
-    def can_move_to(self, state: str) -> bool:
-        return state in self.TRANSITIONS.get(self.state, set())
-
-    def ensure_can_move_to(self, state: str) -> None:
-        if not self.can_move_to(state):
-            raise TransitionError.not_allowed(
-                self, self.State(self.state).label, self.State(state).label
-            )
 
     @property
     def is_closed(self) -> bool:

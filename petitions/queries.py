@@ -1,5 +1,5 @@
-"""Read-side queries of citizen issues: the scoped list, one issue, deadline lights and the
-counts of the desk card.
+"""Read-side queries of citizen issues: the scoped list and its filters (declared once, for
+the desk and the API), one issue, deadline lights and the counts of the desk card.
 
 Every function starts from ``portal.access``; a list costs a fixed number of queries however
 many issues it shows.
@@ -10,11 +10,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+import django_filters
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import set_override
 
-from petitions.models import Petition
+from petitions.models import Category, Petition
 from portal import access, deadlines
+from portal.filters import ID_MAX, IdFilter, RegionSubtreeFilter, StrictFilterSet, YesNoFilter
 from portal.models import Region
 
 State = Petition.State
@@ -141,3 +145,54 @@ def desk_counts(user) -> DeskCounts | None:
         ).aggregate(assigned=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
         return DeskCounts(office=False, **figures)
     return None
+
+
+# --- the filters of the list -----------------------------------------------------------
+
+
+class OverdueFilter(YesNoFilter):
+    """``?overdue=true``: only the issues past their reply deadline."""
+
+    def filter(self, qs, value):
+        return qs.filter(overdue_q()) if value else qs
+
+
+def _documented(filter_, **schema):
+    """Give ``filter_`` its OpenAPI schema with its help text as the description: a filter
+    typed with ``extend_schema_field`` (the core's ``IdFilter``, ``RegionSubtreeFilter``)
+    is otherwise documented by its bare type."""
+    described = filter_.extra.get("help_text") or filter_.label
+    return set_override(filter_, "field", {**schema, "description": described})
+
+
+class PetitionFilter(StrictFilterSet):
+    """The filters of the list of issues (the desk list and ``/api/v1/petitions/``)."""
+
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=Petition.State.choices, empty_label=_("All")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Category.choices, empty_label=_("All")
+    )
+    region = _documented(
+        RegionSubtreeFilter(
+            label=_("Region"),
+            empty_label=_("All"),
+            help_text=_("Only list records of this region and the regions below it"),
+        ),
+        type="integer",
+    )
+    department = _documented(
+        IdFilter(field_name="department_id", label=_("Handling unit id")),
+        type="integer", format="int64", minimum=1, maximum=ID_MAX,
+    )  # fmt: skip
+    overdue = _documented(
+        OverdueFilter(
+            label=_("Overdue only"), help_text=_("Only list issues past the reply deadline")
+        ),
+        type="boolean", nullable=True,
+    )  # fmt: skip
+
+    class Meta:
+        model = Petition
+        fields = ["state", "category", "region", "department", "overdue"]

@@ -7,6 +7,9 @@ from portal.models import User
 from tests.factories import DepartmentFactory, UserFactory
 from tests.stations.conftest import StationWorld, sworld, world  # noqa: F401  (fixtures)
 
+# the helper modules of these tests assert too: have pytest explain their failures
+pytest.register_assert_rewrite("tests.petitions.desk_helpers", "tests.petitions.public_helpers")
+
 
 @pytest.fixture
 def pworld(sworld):  # noqa: F811
@@ -29,6 +32,13 @@ def pworld(sworld):  # noqa: F811
     sworld.units = units
     sworld.handlers = handlers
     return sworld
+
+
+@pytest.fixture
+def _media(settings, tmp_path):
+    """Keep uploads in a temporary folder (the citizens' pages tests use it on every test)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 def submit(pworld: StationWorld, region_key="villageA1", **kwargs):

@@ -321,6 +321,9 @@ def test_filters_state_region_department_overdue(client, pworld):
         ({"region": "abc"}, "region"),
         ({"department": "-1"}, "department"),
         ({"overdue": "maybe"}, "overdue"),
+        ({"category": "nope"}, "category"),
+        ({"stat": "submitted"}, "stat"),  # not a filter of this list
+        ({"region_id": "1"}, "region_id"),
     ],
 )
 def test_bad_filters_are_400(client, pworld, params, field):
@@ -332,7 +335,17 @@ def test_bad_filters_are_400(client, pworld, params, field):
 def test_region_filter_outside_scope_is_400(client, pworld):
     client.force_login(pworld.base.users["township"])
     response = client.get(URL, {"region": pworld.base.regions["townA2"].pk})
-    assert response.status_code == 400
+    assert response.status_code == 400 and "region" in response.json()
+
+
+def test_category_filter_and_the_schema_documents_every_filter(client, pworld):
+    housing = submit(pworld, category="housing")
+    submit(pworld)
+    client.force_login(pworld.base.users["county"])
+    assert ids(client.get(URL, {"category": "housing"})) == {housing.pk}
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    params = {p["name"] for p in schema["paths"]["/api/v1/petitions/"]["get"]["parameters"]}
+    assert {"state", "category", "region", "department", "overdue"} <= params
 
 
 def _list_queries(client):

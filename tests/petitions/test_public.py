@@ -1,9 +1,10 @@
-"""The citizens' pages: the issue form and its receipt, tracking and rating, published results.
+"""The citizens' issue form and its receipt.
 
 Messages are compared through gettext, so the tests hold in English and after translation.
+The tracking pages are tested in test_public_tracking.py, the published results in
+test_public_results.py.
 """
 
-import html
 import io
 import uuid
 
@@ -14,29 +15,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from petitions import public, tracking, workflow
-from petitions.models import Petition, PetitionPhoto, PetitionRating
+from petitions import workflow
+from petitions.models import Petition, PetitionPhoto
 from portal import captcha, ratelimit
 from portal.errors import DomainError
-from portal.models import Event, Notification
+from portal.models import Event
 from tests.petitions.conftest import submit
+from tests.petitions.public_helpers import NEW_URL, TRACK_URL, form_data, text
 from tests.portal.test_images import jpeg_with_exif, png_header_bomb
 
-NEW_URL = "/petitions/new/"
-TRACK_URL = "/petitions/track/"
-RATE_URL = "/petitions/track/rate/"
-RESULTS_URL = "/petitions/results/"
-State = Petition.State
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
+pytestmark = pytest.mark.usefixtures("_media")  # uploads go to a temporary folder
 
 
 def png(size=(40, 30), colour=(10, 120, 200)) -> bytes:
@@ -47,29 +35,6 @@ def png(size=(40, 30), colour=(10, 120, 200)) -> bytes:
 
 def upload(data: bytes, name="photo.png", content_type="image/png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-def form_data(pworld, **overrides) -> dict:
-    """Return a complete, valid submission (fresh captcha and client token)."""
-    regions = pworld.base.regions
-    token = captcha.issue()
-    data = {
-        "client_token": str(uuid.uuid4()),
-        "captcha_token": token,
-        "captcha": captcha.answer_for(token),
-        "county": str(regions["countyA"].pk),
-        "township": str(regions["townA1"].pk),
-        "village": str(regions["villageA1"].pk),
-        "category": "traffic",
-        "title": "村口路灯坏了",
-        "description": "村口的路灯坏了一个多月，晚上看不清路。",
-        "citizen_name": "王大伯",
-        "citizen_phone": "13800001111",
-        "wants_feedback": "on",
-        "consent": "on",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def nothing_stored(media) -> bool:
@@ -390,280 +355,3 @@ def test_an_expired_captcha_is_refused(client, pworld, monkeypatch):
     monkeypatch.setattr(captcha, "MAX_AGE", -1)
     response = client.post(NEW_URL, data)
     assert set(errors_of(response)) == {"captcha"}
-
-
-# --- tracking ------------------------------------------------------------------------
-
-
-def replied(pworld, **kwargs) -> Petition:
-    """An issue forwarded (with staff notes), handed back once, forwarded again and replied."""
-    staff, handler = pworld.base.users["township"], pworld.handlers["townA1"]
-    petition = submit(pworld, **kwargs)
-    workflow.petition_accept(actor=staff, petition_id=petition.pk, note="内部：先核实情况")
-    unit = pworld.units["townA1"].pk
-    workflow.petition_forward(
-        actor=staff, petition_id=petition.pk, department_id=unit, note="内部备注：找老张"
-    )
-    workflow.petition_hand_back(actor=handler, petition_id=petition.pk, reason="内部退回理由")
-    workflow.petition_forward(actor=staff, petition_id=petition.pk, department_id=unit)
-    workflow.petition_reply(actor=handler, petition_id=petition.pk, text="已协调公交公司增加早班车")
-    petition.refresh_from_db()
-    return petition
-
-
-def test_the_right_code_and_digits_show_the_history_and_replies(client, pworld):
-    petition = replied(pworld)
-    response = client.post(TRACK_URL, {"code": petition.tracking_code.lower(), "digits": "1111"})
-    assert response.status_code == 200
-    page = text(response)
-    for label in ("petition_submit", "petition_accept", "petition_forward", "petition_reply"):
-        assert str(public.HISTORY_LABELS[label]) in page
-    assert page.count(str(public.HISTORY_LABELS["petition_forward"])) == 2
-    assert "已协调公交公司增加早班车" in page and petition.get_state_display() in page
-    for secret in ("内部：先核实情况", "内部备注：找老张", "内部退回理由", "李大姐", "13800001111"):
-        assert secret not in page
-    assert "138****1111" in page  # masked at most
-    assert response.context["rating_form"] is not None
-
-
-def test_wrong_digits_and_wrong_code_answer_the_same(client, pworld):
-    petition = replied(pworld)
-    wrong_digits = client.post(TRACK_URL, {"code": petition.tracking_code, "digits": "0000"})
-    wrong_code = client.post(TRACK_URL, {"code": "ABCDEFGHJK", "digits": "1111"})
-    no_digits = client.post(TRACK_URL, {"code": petition.tracking_code, "digits": ""})
-    errors = [r.context["form"].non_field_errors() for r in (wrong_digits, wrong_code, no_digits)]
-    assert errors[0] == errors[1] == errors[2] and len(errors[0]) == 1
-    assert {r.status_code for r in (wrong_digits, wrong_code, no_digits)} == {200}
-    for response in (wrong_digits, wrong_code, no_digits):
-        assert "已协调公交公司" not in text(response) and "公交班次太少" not in text(response)
-
-
-def test_an_issue_without_a_phone_is_tracked_by_its_code(client, pworld):
-    petition = submit(pworld, citizen_phone="", wants_feedback=False)
-    response = client.post(TRACK_URL, {"code": petition.tracking_code, "digits": ""})
-    assert response.status_code == 200 and response.context["petition"] == petition
-
-
-def test_tracking_guesses_are_throttled(client, pworld):
-    petition = replied(pworld)
-    statuses = [
-        client.post(TRACK_URL, {"code": "ABCDEFGHJK", "digits": f"{n:04d}"}).status_code
-        for n in range(25)
-    ]
-    assert statuses[:20] == [200] * 20 and set(statuses[20:]) == {429}
-    right = client.post(TRACK_URL, {"code": petition.tracking_code, "digits": "1111"})
-    assert right.status_code == 429 and "已协调公交公司" not in text(right)
-
-
-def test_one_code_is_throttled_across_addresses(client, pworld):
-    petition = replied(pworld)
-    for n in range(20):
-        client.post(
-            TRACK_URL, {"code": petition.tracking_code, "digits": f"{n:04d}"},
-            REMOTE_ADDR=f"10.1.0.{n}",
-        )  # fmt: skip
-    right = client.post(
-        TRACK_URL, {"code": petition.tracking_code, "digits": "1111"}, REMOTE_ADDR="10.2.0.1"
-    )
-    assert right.status_code == 429
-
-
-def link_of(petition) -> str:
-    return f"{TRACK_URL}{petition.tracking_code}/{tracking.link_token(petition.tracking_code)}/"
-
-
-def locked_message() -> str:
-    return _(
-        "This tracking code was tried too many times, so it is locked for up to %(minutes)d "
-        "minutes. Open your issue with the link in the text message we sent you or on your "
-        "receipt page: it works at any time."
-    ) % {"minutes": 60}
-
-
-def test_strangers_guesses_do_not_lock_the_citizen_out_of_their_link(client, pworld):
-    petition = replied(pworld)
-    for n in range(25):
-        client.post(
-            TRACK_URL, {"code": petition.tracking_code, "digits": f"{n:04d}"},
-            REMOTE_ADDR=f"10.1.0.{n}",
-        )  # fmt: skip
-    right = client.post(
-        TRACK_URL, {"code": petition.tracking_code, "digits": "1111"}, REMOTE_ADDR="10.2.0.1"
-    )
-    assert right.status_code == 429 and "已协调公交公司" not in text(right)
-    assert locked_message() in text(right)  # it tells the citizen to use their link
-    owner = client.get(link_of(petition), REMOTE_ADDR="10.2.0.1")
-    assert owner.status_code == 200 and owner.context["petition"] == petition
-    assert "已协调公交公司增加早班车" in text(owner) and "13800001111" not in text(owner)
-    assert owner["Referrer-Policy"] == "no-referrer" and "no-store" in owner["Cache-Control"]
-    rate_url = owner.context["rate_url"]
-    assert rate_url == link_of(petition) and f'action="{rate_url}"' in text(owner)
-    rated = client.post(rate_url, {"rating": "satisfied"}, REMOTE_ADDR="10.2.0.1")
-    assert rated.status_code == 200 and rated.context["rated"]
-    petition.refresh_from_db()
-    assert petition.state == State.RESOLVED
-    assert PetitionRating.objects.get().via == "citizen"
-
-
-def test_a_wrong_link_secret_opens_nothing(client, pworld):
-    petition, other = replied(pworld), submit(pworld)
-    token = tracking.link_token(petition.tracking_code)
-    flipped = ("A" if token[0] != "A" else "B") + token[1:]
-    wrong = [
-        f"{TRACK_URL}{petition.tracking_code}/{flipped}/",
-        f"{TRACK_URL}{petition.tracking_code}/{token[:-1]}/",  # too short
-        f"{TRACK_URL}{petition.tracking_code}/{tracking.link_token(other.tracking_code)}/",
-        f"{TRACK_URL}{petition.tracking_code.lower()}/{token}/",
-    ]
-    for url in wrong:
-        response = client.get(url)
-        assert response.status_code == 404 and "已协调公交公司" not in text(response)
-        assert "公交班次太少" not in text(response)
-        refused = client.post(url, {"rating": "satisfied"})
-        assert refused.status_code == 404
-    petition.refresh_from_db()
-    assert petition.state == State.REPLIED and not PetitionRating.objects.exists()
-
-
-def test_link_secrets_cannot_be_guessed_quickly(client, pworld):
-    petition = replied(pworld)
-    assert len(tracking.link_token(petition.tracking_code)) >= 22  # at least 128 bits
-    statuses = [
-        client.get(f"{TRACK_URL}{petition.tracking_code}/{n:024d}/").status_code for n in range(25)
-    ]
-    assert statuses[:20] == [404] * 20 and set(statuses[20:]) == {429}
-    assert client.get(link_of(petition)).status_code == 200  # the right one still opens
-
-
-def test_links_signed_with_the_previous_key_still_open(client, pworld, settings):
-    petition = replied(pworld)
-    old_link = link_of(petition)
-    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
-    settings.SECRET_KEY = "a-new-secret-key-for-the-portal-" * 2
-    assert link_of(petition) != old_link
-    assert client.get(old_link).status_code == 200
-    assert client.get(link_of(petition)).status_code == 200
-    settings.SECRET_KEY_FALLBACKS = []
-    assert client.get(old_link).status_code == 404
-
-
-def test_the_receipt_and_the_text_message_carry_the_citizens_link(client, pworld, settings):
-    settings.PORTAL_BASE_URL = "https://rd.example.gov.cn"
-    response = client.post(NEW_URL, form_data(pworld))
-    petition = Petition.objects.get()
-    receipt = client.get(response["Location"])
-    assert f'href="https://rd.example.gov.cn{link_of(petition)}"' in text(receipt)
-    settings.PORTAL_BASE_URL = ""  # then the address the citizen came to
-    assert f'href="http://testserver{link_of(petition)}"' in text(client.get(response["Location"]))
-    sms = Notification.objects.get(target_id=petition.pk, kind="citizen.sms")
-    assert sms.body.endswith(f"https://rd.example.gov.cn{link_of(petition)}")
-
-
-def test_a_rejected_issue_shows_the_reason_for_the_citizen(client, pworld):
-    petition = submit(pworld)
-    workflow.petition_reject(
-        actor=pworld.base.users["township"], petition_id=petition.pk, reason="属于法院诉讼范围"
-    )
-    response = client.post(TRACK_URL, {"code": petition.tracking_code, "digits": "1111"})
-    assert "属于法院诉讼范围" in text(response) and response.context["rating_form"] is None
-
-
-def test_the_track_page_takes_the_code_from_the_receipt_link(client, db):
-    response = client.get(TRACK_URL, {"code": "ABCDE23456"})
-    assert response.status_code == 200 and 'value="ABCDE23456"' in response.content.decode()
-
-
-# --- rating --------------------------------------------------------------------------
-
-
-def test_unsatisfied_without_a_reason_is_refused(client, pworld):
-    petition = replied(pworld)
-    data = {"code": petition.tracking_code, "digits": "1111", "rating": "unsatisfied"}
-    response = client.post(RATE_URL, data)
-    assert response.status_code == 200
-    assert set(response.context["rating_form"].errors) == {"comment"}
-    petition.refresh_from_db()
-    assert petition.state == State.REPLIED and not PetitionRating.objects.exists()
-
-
-def test_unsatisfied_with_a_reason_sends_it_back(client, pworld):
-    petition = replied(pworld)
-    data = {"code": petition.tracking_code, "digits": "1111", "rating": "unsatisfied",
-            "comment": "早班车还是太挤"}  # fmt: skip
-    client.post(RATE_URL, data)
-    petition.refresh_from_db()
-    assert (petition.state, petition.round) == (State.FORWARDED, 2)
-
-
-def test_satisfied_resolves_the_issue(client, pworld):
-    petition = replied(pworld)
-    data = {"code": petition.tracking_code, "digits": "1111", "rating": "satisfied"}
-    response = client.post(RATE_URL, data)
-    assert response.status_code == 200 and response.context["rated"]
-    petition.refresh_from_db()
-    assert petition.state == State.RESOLVED
-    rating = PetitionRating.objects.get()
-    assert (rating.rating, rating.via, rating.recorded_by) == ("satisfied", "citizen", None)
-    assert response.context["rating_form"] is None
-    again = client.post(RATE_URL, data)  # a second rating of the same round
-    assert again.status_code == 200 and PetitionRating.objects.count() == 1
-
-
-def test_rating_needs_the_right_digits(client, pworld):
-    petition = replied(pworld)
-    data = {"code": petition.tracking_code, "digits": "9999", "rating": "satisfied"}
-    response = client.post(RATE_URL, data)
-    assert response.context["form"].non_field_errors()
-    petition.refresh_from_db()
-    assert petition.state == State.REPLIED and not PetitionRating.objects.exists()
-
-
-def test_rating_is_post_only(client, db):
-    assert client.get(RATE_URL).status_code == 405
-
-
-# --- published results ---------------------------------------------------------------
-
-
-def resolved(pworld, publish: bool, **kwargs) -> Petition:
-    petition = replied(pworld, **kwargs)
-    workflow.petition_rate(petition_id=petition.pk, rating="satisfied")
-    if publish:
-        workflow.petition_publish(
-            actor=pworld.base.users["township"], petition_id=petition.pk,
-            title="早班公交增加班次", summary="镇政府协调公交公司，早班增加两班车。",
-        )  # fmt: skip
-    petition.refresh_from_db()
-    return petition
-
-
-def test_results_show_only_published_and_nothing_of_the_citizen(client, pworld):
-    shown = resolved(pworld, publish=True)
-    hidden = resolved(pworld, publish=False, title="不该出现的标题")
-    response = client.get(RESULTS_URL)
-    page = text(response)
-    assert response.status_code == 200 and "早班公交增加班次" in page
-    assert [p.pk for p in response.context["page"].object_list] == [shown.pk]
-    detail = client.get(reverse("petitions:result", args=[shown.pk]))
-    detail_page = text(detail)
-    assert "镇政府协调公交公司，早班增加两班车。" in detail_page
-    for body in (page, detail_page):
-        for secret in ("李大姐", "13800001111", "早上去石浦的公交车太挤", "公交班次太少",
-                       "不该出现的标题", shown.tracking_code, "已协调公交公司"):  # fmt: skip
-            assert secret not in body
-        assert "/media/" not in body
-    assert client.get(reverse("petitions:result", args=[hidden.pk])).status_code == 404
-    assert client.get(reverse("petitions:result", args=[10**9])).status_code == 404
-
-
-def test_results_are_paginated(client, pworld):
-    for n in range(public.RESULTS_PAGE_SIZE + 1):
-        petition = submit(pworld)
-        Petition.objects.filter(pk=petition.pk).update(
-            published=True, published_title=f"结果{n}", state=State.RESOLVED
-        )
-    first = client.get(RESULTS_URL)
-    second = client.get(RESULTS_URL, {"page": 2})
-    assert len(first.context["page"].object_list) == public.RESULTS_PAGE_SIZE
-    assert len(second.context["page"].object_list) == 1
-    assert client.get(RESULTS_URL, {"page": "zzz"}).status_code == 200

@@ -13,7 +13,7 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from petitions import public
+from petitions import public_form
 from petitions.models import Petition
 from portal import captcha, ratelimit
 from tests.factories import UserFactory
@@ -47,7 +47,7 @@ def test_a_new_visitor_gets_the_cached_form_with_fresh_tokens(pworld, django_ass
         assert hidden(pages[0], name) != hidden(pages[1], name)
     token = hidden(pages[1], "captcha_token")
     assert captcha.is_valid_token(token)
-    assert public._captcha_image(token) in pages[1]
+    assert public_form._captcha_image(token) in pages[1]
     assert uuid.UUID(hidden(pages[1], "client_token")).version == 4
     assert station.name in pages[1]
     village = pworld.base.regions["villageA1"].pk
@@ -79,14 +79,14 @@ def test_made_up_stations_share_the_page_without_a_station(pworld):
         response = Client().get(f"{NEW_URL}?station={made_up}")
         page = text(response)
         assert response.status_code == 200 and 'name="station_id" value="' not in page
-    assert cache.get(public._page_key(0)) is not None
-    assert cache.get(public._page_key(999999)) is None
-    assert cache.get(public._page_key(123456789012)) is None
+    assert cache.get(public_form._page_key(0)) is not None
+    assert cache.get(public_form._page_key(999999)) is None
+    assert cache.get(public_form._page_key(123456789012)) is None
     closed = pworld.stations["a1"]
     closed.is_active = False
     closed.save()
     page = text(Client().get(f"{NEW_URL}?station={closed.pk}"))
-    assert closed.name not in page and cache.get(public._page_key(closed.pk)) is None
+    assert closed.name not in page and cache.get(public_form._page_key(closed.pk)) is None
 
 
 def test_a_signed_in_user_is_never_served_or_the_source_of_the_shared_page(pworld):
@@ -104,12 +104,12 @@ def test_a_page_whose_tokens_are_not_found_once_is_not_shared():
         "csrf_value": "C" * 64,
         "client_token": str(uuid.uuid4()),
         "captcha_token": "tok:en",
-        "captcha_image": public._captcha_image("tok:en"),
+        "captcha_image": public_form._captcha_image("tok:en"),
     }
     page = f"{context['csrf_value']} {context['client_token']} tok:en {context['captcha_image']}"
-    shared = public._as_shared_page(page, context)
+    shared = public_form._as_shared_page(page, context)
     assert shared is not None and "tok:en" not in shared and "C" * 64 not in shared
-    assert public._as_shared_page(page + context["client_token"], context) is None
+    assert public_form._as_shared_page(page + context["client_token"], context) is None
 
 
 # --- the submission ------------------------------------------------------------------
@@ -159,17 +159,17 @@ def test_a_form_with_errors_shows_the_place_lists_again(client, pworld):
 
 def test_the_receipt_cookie_is_signed_http_only_and_scoped_to_the_petition_pages(client, pworld):
     response = client.post(NEW_URL, form_data(pworld))
-    cookie = response.cookies[public.RECEIPT_COOKIE]
+    cookie = response.cookies[public_form.RECEIPT_COOKIE]
     assert cookie["httponly"] and cookie["path"] == "/petitions/"
-    assert cookie["samesite"] == "Lax" and int(cookie["max-age"]) == public.RECEIPT_SECONDS
+    assert cookie["samesite"] == "Lax" and int(cookie["max-age"]) == public_form.RECEIPT_SECONDS
     code = Petition.objects.get().tracking_code
     assert client.get(response["Location"]).status_code == 200
-    forged = signing.get_cookie_signer(salt=public.RECEIPT_COOKIE + "other").sign(
+    forged = signing.get_cookie_signer(salt=public_form.RECEIPT_COOKIE + "other").sign(
         f"{code}.{int(time.time())}"
     )
-    client.cookies[public.RECEIPT_COOKIE] = forged
+    client.cookies[public_form.RECEIPT_COOKIE] = forged
     assert client.get(response["Location"]).status_code == 404
-    client.cookies[public.RECEIPT_COOKIE] = f"{code}.{int(time.time())}"  # unsigned
+    client.cookies[public_form.RECEIPT_COOKIE] = f"{code}.{int(time.time())}"  # unsigned
     assert client.get(response["Location"]).status_code == 404
 
 
@@ -180,8 +180,8 @@ def test_the_receipt_cookie_keeps_the_latest_five_and_forgets_old_ones(client, p
         locations.append(client.post(NEW_URL, data)["Location"])
     assert client.get(locations[0]).status_code == 404  # pushed out by the sixth
     assert all(client.get(location).status_code == 200 for location in locations[1:])
-    later = time.time() + public.RECEIPT_SECONDS + 1
-    monkeypatch.setattr(public.time, "time", lambda: later)
+    later = time.time() + public_form.RECEIPT_SECONDS + 1
+    monkeypatch.setattr(public_form.time, "time", lambda: later)
     assert client.get(locations[-1]).status_code == 404
 
 

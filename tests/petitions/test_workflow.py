@@ -8,6 +8,8 @@ from django.http import Http404
 
 from petitions import workflow
 from petitions.models import Petition, PetitionRating, ReplyDeadline
+from petitions.vocabulary import Action
+from portal import states, vocabulary
 from portal.errors import DomainError, TransitionError
 from portal.models import Event
 from tests.petitions.conftest import submit
@@ -26,6 +28,74 @@ def test_transition_table_is_the_only_source(db):
                 petition.ensure_can_move_to(b)
     for closed in Petition.CLOSED_STATES:
         assert Petition.TRANSITIONS[closed] == set()
+
+
+def test_every_pair_of_the_table_moves_through_states_move_or_is_refused(pworld):
+    petition = submit(pworld)
+    for a, b in itertools.product(State.values, repeat=2):
+        petition.state = a
+        if b in Petition.TRANSITIONS[a]:
+            event = states.move(petition, b, actor=None, action=Action.ACCEPT, save=False)
+            assert (petition.state, event.from_state, event.to_state) == (b, a, b)
+        else:
+            with pytest.raises(TransitionError):
+                states.move(petition, b, actor=None, action=Action.ACCEPT, save=False)
+            assert petition.state == a
+
+
+@pytest.fixture
+def settled():
+    """Collect what the issue workflow announces on ``hooks.ISSUE_SETTLED``."""
+    from portal import hooks
+
+    told = []
+
+    def receiver(**kwargs):
+        told.append(("settled", kwargs))
+
+    hooks.register(hooks.ISSUE_SETTLED, receiver)
+    yield told
+    hooks.unregister(hooks.ISSUE_SETTLED, receiver)
+
+
+def test_every_closed_state_stamps_the_time_and_tells_stations(pworld, settled):
+    told = settled
+    staff = pworld.base.users["township"]
+    rejected = submit(pworld)
+    workflow.petition_reject(actor=staff, petition_id=rejected.pk, reason="不属于代表职责")
+    answered = submit(pworld)
+    workflow.petition_accept(actor=staff, petition_id=answered.pk)
+    workflow.petition_answer(actor=staff, petition_id=answered.pk, text="答复")
+    workflow.petition_close(actor=staff, petition_id=answered.pk, resolved=False, reason="无法")
+    duplicate = submit(pworld)
+    workflow.petition_mark_duplicate(actor=staff, petition_id=duplicate.pk, original_id=rejected.pk)
+    rated = submit(pworld)
+    workflow.petition_accept(actor=staff, petition_id=rated.pk)
+    workflow.petition_answer(actor=staff, petition_id=rated.pk, text="答复")
+    workflow.petition_rate(petition_id=rated.pk, rating="satisfied")
+    closed = [rejected, answered, duplicate, rated]
+    for petition in closed:
+        petition.refresh_from_db()
+        assert petition.is_closed and petition.closed_at is not None
+    assert {p.state for p in closed} == Petition.CLOSED_STATES
+    assert [kwargs["issue_id"] for _name, kwargs in told] == [p.pk for p in closed]
+    assert [kwargs["resolved"] for _name, kwargs in told] == [False, False, False, True]
+
+
+def test_every_recorded_action_is_declared_with_a_label(pworld):
+    staff, handler = pworld.base.users["township"], pworld.handlers["townA1"]
+    petition = submit(pworld)
+    workflow.petition_accept(actor=staff, petition_id=petition.pk)
+    workflow.petition_forward(
+        actor=staff, petition_id=petition.pk, department_id=pworld.units["townA1"].pk
+    )
+    workflow.petition_hand_back(actor=handler, petition_id=petition.pk, reason="不归我们")
+    workflow.petition_escalate(actor=staff, petition_id=petition.pk)
+    recorded = set(Event.objects.filter(target_id=petition.pk).values_list("action", flat=True))
+    assert recorded <= set(Action.values)
+    assert recorded <= vocabulary.known_actions()
+    for action in Action:
+        assert vocabulary.action_label(action) == str(action.label)
 
 
 # The process as the office runs it, written out independently of the model's table: a

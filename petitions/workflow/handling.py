@@ -1,0 +1,115 @@
+"""Routing and handling (反馈分流): the office forwards an issue to a handling unit with a
+reply deadline; the unit replies to the citizen, or hands the issue back with a reason."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from petitions.models import Petition, PetitionReply, ReplyDeadline
+from petitions.vocabulary import Action
+from petitions.workflow.common import assigned_unit_petition, notify_citizen, staff_petition
+from portal import states
+from portal.calendar import add_working_days
+from portal.errors import DomainError, required_text
+from portal.models import Department, Region
+
+State = Petition.State
+DEFAULT_REPLY_DAYS = 15
+
+
+def reply_working_days(region: Region) -> int:
+    """Return the reply deadline of the nearest region up the tree that sets one."""
+    setting = (
+        ReplyDeadline.objects.filter(region__path__in=region.ancestor_paths)
+        .order_by("-region__level")
+        .first()
+    )
+    return setting.working_days if setting else DEFAULT_REPLY_DAYS
+
+
+def units_for(petition: Petition):
+    """Return the active handling units that may take the issue: those of its region and of
+    every region above it (a county matter goes up to a county department)."""
+    return Department.units_for(petition.region)
+
+
+@transaction.atomic
+def petition_forward(*, actor, petition_id: int, department_id: int, note: str = "") -> Petition:
+    """Assign the issue to a handling unit of its region or a region above, with a deadline."""
+    petition = staff_petition(actor, petition_id)
+    department = units_for(petition).filter(pk=department_id).first()
+    if department is None:
+        raise DomainError(
+            _("Choose a handling unit of the issue's region or above."), field="department"
+        )
+    petition.ensure_can_move_to(State.FORWARDED)
+    if petition.state == State.REPLIED:  # handled again by another unit: a new round
+        petition.round += 1
+    previous = petition.department
+    petition.department = department
+    petition.due_on, known = add_working_days(
+        timezone.localdate(), reply_working_days(petition.region)
+    )
+    data = {
+        "department": department.name,
+        "previous": previous.name if previous else "",
+        "due_known": known,
+    }
+    states.move(petition, State.FORWARDED, actor=actor, action=Action.FORWARD, note=note, data=data)
+    _tell_unit(petition)
+    return petition
+
+
+def _tell_unit(petition: Petition) -> None:
+    """Tell the handlers of the unit an issue has been forwarded to (inbox, then channels)."""
+    from portal.models import handlers_of
+    from portal.notifications import notify
+
+    notify(
+        recipients=handlers_of([petition.department_id]),
+        kind="petitions.forwarded",
+        subject=_("Citizen issue %(code)s forwarded to your unit: reply by %(due)s")
+        % {"code": petition.tracking_code, "due": petition.due_on.isoformat()},
+        body=petition.title,
+        url=reverse("petitions_desk:petition_detail", args=[petition.pk]),
+        target=petition,
+    )
+
+
+@transaction.atomic
+def petition_reply(*, actor, petition_id: int, text: str) -> Petition:
+    """The handling unit replies to the citizen."""
+    petition = assigned_unit_petition(actor, petition_id)
+    text = required_text(text, "text", _("Write the reply."))
+    petition.ensure_can_move_to(State.REPLIED)
+    if petition.state != State.FORWARDED:
+        raise DomainError(_("Only an issue being handled can be replied to."))
+    PetitionReply.objects.create(
+        region=petition.region, petition=petition, round=petition.round, kind=PetitionReply.Kind.REPLY,
+        department=petition.department, text=text, author=actor,
+    )  # fmt: skip
+    states.move(petition, State.REPLIED, actor=actor, action=Action.REPLY)
+    notify_citizen(petition, "replied")
+    return petition
+
+
+@transaction.atomic
+def petition_hand_back(*, actor, petition_id: int, reason: str) -> Petition:
+    """The handling unit is not responsible and returns the issue to the office, with a reason."""
+    petition = assigned_unit_petition(actor, petition_id)
+    reason = required_text(reason, "reason", _("Say why the unit is not responsible."))
+    if petition.state != State.FORWARDED:
+        raise DomainError(_("Only an issue being handled can be handed back."))
+    PetitionReply.objects.create(
+        region=petition.region, petition=petition, round=petition.round, kind=PetitionReply.Kind.HAND_BACK,
+        department=petition.department, text=reason, author=actor,
+    )  # fmt: skip
+    department = petition.department
+    states.move(
+        petition, State.ACCEPTED, actor=actor, action=Action.HAND_BACK, note=reason,
+        changes={"department": None, "due_on": None}, data={"department": department.name},
+    )  # fmt: skip
+    return petition

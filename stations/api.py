@@ -1,24 +1,31 @@
 """REST API of the stations app: deputies, stations, the duty roster, receptions and contacts.
 
-Reads start from ``portal.access`` (``ScopedViewSet``); writes call ``stations.workflow``.
-Serializers check the shape of the input only; the rules live in the workflow, whose
-``DomainError``, ``PermissionDenied`` and ``Http404`` become 400, 403 and 404.
+Reads start from ``portal.access`` (``ScopedViewSet``) and take the list filters declared in
+``stations.queries``; writes call ``stations.workflow``. Serializers (``stations.serializers``)
+check the shape of the input only; the rules live in the workflow, whose ``DomainError``,
+``PermissionDenied`` and ``Http404`` become 400, 403 and 404.
 """
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from portal import access
-from portal.api import REGION_PARAM, ScopedViewSet
-from stations import workflow
+from portal.api import ScopedViewSet
+from portal.filters import ID_MAX, IdFilter, RegionSubtreeFilter, YesNoFilter
+from stations import queries, workflow
 from stations.models import (
     Activity,
     ContactVisit,
@@ -30,309 +37,57 @@ from stations.models import (
     Representative,
     Station,
 )
-
-MAX_ID = 2**63 - 1
-TEXT_MAX = 10_000
-MAX_DEPUTIES = 200
-
-
-def _id_field(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
-
-
-# --- representations ----------------------------------------------------------------
-
-
-class DeputyRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Representative
-        fields = ["id", "name"]
-
-
-class MandateSerializer(serializers.ModelSerializer):
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
-
-    class Meta:
-        model = Mandate
-        fields = ["id", "level", "level_display", "term", "region", "constituency"]
-
-
-class RepresentativeSerializer(serializers.ModelSerializer):
-    mandates = MandateSerializer(source="active_mandates", many=True, read_only=True)
-    phone = serializers.SerializerMethodField(
-        help_text=_("Visible only to congress office staff of the region; otherwise null")
-    )
-
-    class Meta:
-        model = Representative
-        fields = [
-            "id", "name", "gender", "id_code", "work_unit", "public_contact", "phone", "group",
-            "region", "is_active", "mandates"
-        ]  # fmt: skip
-
-    def get_phone(self, representative) -> str | None:
-        # A region grant, as access.can(MANAGE) answers for deputies (no participation
-        # gives MANAGE on a Representative), without a query per row.
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if access.can_by_region(user, access.MANAGE, representative):
-            return representative.phone
-        return None
-
-
-class StationSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    members = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-
-    class Meta:
-        model = Station
-        fields = [
-            "id", "region", "name", "kind", "kind_display", "address", "opening_hours", "phone",
-            "chief", "liaison_officer", "checklist", "activity_plan", "rules", "members",
-            "is_active"
-        ]  # fmt: skip
-
-
-class ShiftSerializer(serializers.ModelSerializer):
-    deputies = DeputyRefSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = DutyShift
-        fields = [
-            "id", "region", "station", "date", "start_time", "end_time", "deputies", "moved_from",
-            "needs_review", "note"
-        ]  # fmt: skip
-
-
-class MatterSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ReceptionMatter
-        fields = [
-            "id", "reception", "content", "outcome", "answer", "citizen_name", "citizen_phone",
-            "solved", "petition_id"
-        ]  # fmt: skip
-        read_only_fields = fields
-
-    def to_representation(self, matter):
-        data = super().to_representation(matter)
-        owner = matter.reception.recorded_by_id
-        if not access.may_see_personal_data(self.context["request"].user, matter, owner):
-            data["citizen_name"] = access.mask_name(matter.citizen_name)
-            data["citizen_phone"] = access.mask_phone(matter.citizen_phone)
-        return data
-
-
-class ReceptionSerializer(serializers.ModelSerializer):
-    station_name = serializers.CharField(source="station.name", read_only=True)
-    form_display = serializers.CharField(source="get_form_display", read_only=True)
-    deputies = DeputyRefSerializer(many=True, read_only=True)
-    matters = MatterSerializer(many=True, read_only=True)
-    recorded_by_name = serializers.CharField(source="recorded_by.full_name", read_only=True)
-    is_locked = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Reception
-        fields = [
-            "id", "region", "station", "station_name", "date", "form", "form_display",
-            "people_count", "deputies", "summary", "matters", "recorded_by", "recorded_by_name",
-            "created_at", "locked_at", "locked_by", "is_locked"
-        ]  # fmt: skip
-        read_only_fields = fields
-
-
-class HouseholdSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Household
-        fields = ["id", "region", "representative", "name", "kind", "phone", "address", "is_active"]
-
-    def to_representation(self, household):
-        data = super().to_representation(household)
-        owner = household.representative.user_id
-        if not access.may_see_personal_data(self.context["request"].user, household, owner):
-            data["phone"] = access.mask_phone(household.phone)
-            data["address"] = ""
-        return data
-
-
-class ContactVisitSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ContactVisit
-        fields = [
-            "id", "region", "household", "committee_contact", "date", "method", "note",
-            "recorded_by"
-        ]  # fmt: skip
-        read_only_fields = fields
-
-
-class ActivitySerializer(serializers.ModelSerializer):
-    participants = DeputyRefSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Activity
-        fields = ["id", "region", "kind", "title", "date", "participants", "note"]
-
-
-# --- input (shape only) -------------------------------------------------------------
-
-
-class MatterInputSerializer(serializers.Serializer):
-    content = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
-    outcome = serializers.CharField(
-        max_length=16,
-        allow_blank=True,
-        help_text=_("answered: answered on the spot; forwarded: forwarded for handling"),
-    )
-    answer = serializers.CharField(max_length=TEXT_MAX, allow_blank=True, default="")
-    citizen_name = serializers.CharField(max_length=64, allow_blank=True, default="")
-    citizen_phone = serializers.CharField(max_length=32, allow_blank=True, default="")
-
-
-class ReceptionWriteSerializer(serializers.Serializer):
-    station = _id_field(
-        required=False,
-        help_text=_("May be omitted when editing; the liaison station cannot be changed"),
-    )
-    date = serializers.DateField()
-    form = serializers.CharField(max_length=20, default=Reception.Form.SITTING)
-    people_count = serializers.IntegerField()
-    deputies = serializers.ListField(
-        child=_id_field(),
-        max_length=MAX_DEPUTIES,
-        help_text=_("Ids of the deputies present (must be deputies of this station)"),
-    )
-    summary = serializers.CharField(max_length=TEXT_MAX, allow_blank=True, default="")
-    matters = MatterInputSerializer(
-        many=True,
-        default=list,
-        help_text=_(
-            "Matters raised; replaced as a whole when editing (matters already forwarded as citizen issues are kept, do not submit them again)"
-        ),
-    )
-
-
-class ReceptionCreateSerializer(ReceptionWriteSerializer):
-    station = _id_field(help_text=_("Liaison station id"))
-
-
-class UnlockSerializer(serializers.Serializer):
-    note = serializers.CharField(
-        max_length=TEXT_MAX, allow_blank=True, default="", help_text=_("Reason for unlocking")
-    )
-
-
-class SolvedSerializer(serializers.Serializer):
-    solved = serializers.BooleanField()
-
-
-class ContactVisitWriteSerializer(serializers.Serializer):
-    household = _id_field(required=False, allow_null=True, default=None)
-    committee_contact = _id_field(required=False, allow_null=True, default=None)
-    date = serializers.DateField()
-    method = serializers.CharField(max_length=16, default=ContactVisit.Method.VISIT)
-    note = serializers.CharField(max_length=TEXT_MAX, allow_blank=True, default="")
-
-
-# --- filters (query parameters) -----------------------------------------------------
-
-
-class PeriodFilter(serializers.Serializer):
-    date_from = serializers.DateField(
-        required=False, help_text=_("Start date (inclusive), YYYY-MM-DD")
-    )
-    date_to = serializers.DateField(required=False, help_text=_("End date (inclusive), YYYY-MM-DD"))
-
-    def validate(self, attrs):
-        start, end = attrs.get("date_from"), attrs.get("date_to")
-        if start and end and end < start:
-            raise ValidationError({"date_to": [_("The end date is before the start date.")]})
-        return attrs
-
-
-class RepresentativeFilter(serializers.Serializer):
-    station = _id_field(
-        required=False, help_text=_("Only list the deputies stationed at this liaison station")
-    )
-
-
-class StationFilter(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Station.Kind.choices, required=False)
-
-
-class ShiftFilter(PeriodFilter):
-    station = _id_field(required=False, help_text=_("Liaison station id"))
-
-
-class ReceptionFilter(PeriodFilter):
-    station = _id_field(required=False, help_text=_("Liaison station id"))
-
-
-class MatterFilter(serializers.Serializer):
-    reception = _id_field(required=False, help_text=_("Reception id"))
-    solved = serializers.BooleanField(
-        required=False, allow_null=True, help_text=_("Whether it has been solved")
-    )
-
-
-class HouseholdFilter(serializers.Serializer):
-    representative = _id_field(required=False, help_text=_("Deputy id"))
-    kind = serializers.ChoiceField(choices=Household.Kind.choices, required=False)
-
-
-class ContactVisitFilter(PeriodFilter):
-    household = _id_field(required=False, help_text=_("Contact household id"))
-    committee_contact = _id_field(
-        required=False,
-        help_text=_("Id of the link between a committee member and the deputy they contact"),
-    )
-
-
-class ActivityFilter(PeriodFilter):
-    kind = serializers.ChoiceField(choices=Activity.Kind.choices, required=False)
-
-
-# --- viewsets -----------------------------------------------------------------------
-
-
-class StationsViewSet(ScopedViewSet):
-    """A scoped viewset whose list takes ``region`` plus the fields of ``filter_class``."""
-
-    filter_class = None
-    region_field = "region"
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.action != "list":
-            return queryset
-        queryset = self.region_subtree(queryset, self.region_field)
-        if self.filter_class is None:
-            return queryset
-        params = self.filter_class(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        return self.narrow(queryset, params.validated_data)
-
-    def narrow(self, queryset, params: dict):
-        """Apply the validated list filters; the period filter by default."""
-        return _exact(queryset, params, date_from="date__gte", date_to="date__lte")
-
-
-def _exact(queryset, params: dict, **lookups: str):
-    """Filter on each parameter given: ``lookups`` maps a parameter to its field lookup."""
-    for name, lookup in lookups.items():
-        if params.get(name) is not None:
-            queryset = queryset.filter(**{lookup: params[name]})
-    return queryset
+from stations.serializers import (
+    ActivitySerializer,
+    ContactVisitSerializer,
+    ContactVisitWriteSerializer,
+    HouseholdSerializer,
+    MatterSerializer,
+    ReceptionCreateSerializer,
+    ReceptionSerializer,
+    ReceptionWriteSerializer,
+    RepresentativeSerializer,
+    ShiftSerializer,
+    SolvedSerializer,
+    StationSerializer,
+    UnlockSerializer,
+)
+
+
+def _described(filterset_class) -> list[OpenApiParameter]:
+    """Return OpenAPI parameters for the filters of ``filterset_class`` that need them.
+
+    Filters whose schema type is fixed (``extend_schema_field``: the core's ``IdFilter`` and
+    ``RegionSubtreeFilter``, ``YesNoFilter``) lose their help text in the OpenAPI
+    schema; this puts it back (with the id bounds)."""
+    parameters = []
+    for name, field in filterset_class.base_filters.items():
+        if isinstance(field, IdFilter):
+            schema = {"type": "integer", "format": "int64", "minimum": 1, "maximum": ID_MAX}
+        elif isinstance(field, RegionSubtreeFilter):
+            schema = {"type": "integer"}
+        elif isinstance(field, YesNoFilter):
+            schema = {"type": "boolean"}
+        else:
+            continue
+        description = field.extra.get("help_text")
+        if description:
+            parameters.append(OpenApiParameter(name, schema, description=description))
+    return parameters
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List deputies"), parameters=[REGION_PARAM, RepresentativeFilter]),
+    list=extend_schema(
+        summary=_("List deputies"), parameters=_described(queries.RepresentativeFilter)
+    ),
     retrieve=extend_schema(summary=_("Deputy details")),
 )
-class RepresentativeViewSet(StationsViewSet):
+class RepresentativeViewSet(ScopedViewSet):
     """Deputies with their current mandates; the mobile phone only for the office."""
 
     serializer_class = RepresentativeSerializer
     base_queryset = Representative.objects.select_related("region")
-    filter_class = RepresentativeFilter
+    filterset_class = queries.RepresentativeFilter
 
     def get_queryset(self):
         today = timezone.localdate()
@@ -343,40 +98,35 @@ class RepresentativeViewSet(StationsViewSet):
             .prefetch_related(Prefetch("mandates", queryset=current, to_attr="active_mandates"))
         )
 
-    def narrow(self, queryset, params):
-        return _exact(queryset, params, station="stations")
-
 
 @extend_schema_view(
     list=extend_schema(
-        summary=_("List liaison stations"), parameters=[REGION_PARAM, StationFilter]
+        summary=_("List liaison stations"), parameters=_described(queries.StationFilter)
     ),
     retrieve=extend_schema(summary=_("Liaison station details")),
 )
-class StationViewSet(StationsViewSet):
+class StationViewSet(ScopedViewSet):
+    """Liaison stations with their member deputies and six-haves checklist."""
+
     serializer_class = StationSerializer
     base_queryset = Station.objects.prefetch_related(
         Prefetch("members", queryset=Representative.objects.only("id"))
     ).order_by("region__path", "kind", "name", "id")
-    filter_class = StationFilter
-
-    def narrow(self, queryset, params):
-        return _exact(queryset, params, kind="kind")
+    filterset_class = queries.StationFilter
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List duty shifts"), parameters=[REGION_PARAM, ShiftFilter]),
+    list=extend_schema(summary=_("List duty shifts"), parameters=_described(queries.ShiftFilter)),
     retrieve=extend_schema(summary=_("Duty shift details")),
 )
-class ShiftViewSet(StationsViewSet):
+class ShiftViewSet(ScopedViewSet):
+    """The duty roster: shifts announced in advance, with the deputies on duty."""
+
     serializer_class = ShiftSerializer
     base_queryset = DutyShift.objects.prefetch_related(
         Prefetch("deputies", queryset=Representative.objects.only("id", "name"))
     ).order_by("date", "start_time", "id")
-    filter_class = ShiftFilter
-
-    def narrow(self, queryset, params):
-        return _exact(super().narrow(queryset, params), params, station="station_id")
+    filterset_class = queries.ShiftFilter
 
 
 def _matter_inputs(items) -> list[workflow.MatterInput]:
@@ -430,7 +180,7 @@ WRITE_ERRORS = {
 
 @extend_schema_view(
     list=extend_schema(
-        summary=_("List receptions (reception log)"), parameters=[REGION_PARAM, ReceptionFilter]
+        summary=_("List receptions (reception log)"), parameters=_described(queries.ReceptionFilter)
     ),
     retrieve=extend_schema(summary=_("Reception details")),
     create=extend_schema(
@@ -455,7 +205,7 @@ WRITE_ERRORS = {
         responses={200: ReceptionSerializer, **WRITE_ERRORS},
     ),
 )
-class ReceptionViewSet(StationsViewSet):
+class ReceptionViewSet(ScopedViewSet):
     """The reception log: read, record and correct; the office locks and unlocks."""
 
     serializer_class = ReceptionSerializer
@@ -463,7 +213,7 @@ class ReceptionViewSet(StationsViewSet):
         Prefetch("deputies", queryset=Representative.objects.only("id", "name")),
         Prefetch("matters", queryset=ReceptionMatter.objects.select_related("region")),
     )
-    filter_class = ReceptionFilter
+    filterset_class = queries.ReceptionFilter
     parser_classes = [JSONParser]
 
     def get_queryset(self):
@@ -472,9 +222,6 @@ class ReceptionViewSet(StationsViewSet):
             # Read what a partial update keeps under the row lock the workflow takes.
             queryset = queryset.select_for_update(of=("self",))
         return queryset
-
-    def narrow(self, queryset, params):
-        return _exact(super().narrow(queryset, params), params, station="station_id")
 
     def _represent(self, reception_id: int, status_code: int = status.HTTP_200_OK) -> Response:
         reception = access.visible(self.request.user, self.base_queryset.all()).get(pk=reception_id)
@@ -543,20 +290,19 @@ class ReceptionViewSet(StationsViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary=_("List reception matters"), parameters=[REGION_PARAM, MatterFilter]
+        summary=_("List reception matters"), parameters=_described(queries.MatterFilter)
     ),
     retrieve=extend_schema(summary=_("Reception matter details")),
 )
-class MatterViewSet(StationsViewSet):
+class MatterViewSet(ScopedViewSet):
+    """Matters raised at receptions; the office marks those answered on the spot solved."""
+
     serializer_class = MatterSerializer
     base_queryset = ReceptionMatter.objects.select_related("region", "reception").order_by(
         "-reception_id", "id"
     )
-    filter_class = MatterFilter
+    filterset_class = queries.MatterFilter
     parser_classes = [JSONParser]
-
-    def narrow(self, queryset, params):
-        return _exact(queryset, params, reception="reception_id", solved="solved")
 
     @extend_schema(
         summary=_("Mark whether a matter is solved"),
@@ -575,24 +321,23 @@ class MatterViewSet(StationsViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary=_("List dual-contact households"), parameters=[REGION_PARAM, HouseholdFilter]
+        summary=_("List dual-contact households"), parameters=_described(queries.HouseholdFilter)
     ),
     retrieve=extend_schema(summary=_("Contact household details")),
 )
-class HouseholdViewSet(StationsViewSet):
+class HouseholdViewSet(ScopedViewSet):
+    """Households the deputies keep in contact with (double contact)."""
+
     serializer_class = HouseholdSerializer
     base_queryset = Household.objects.select_related("region", "representative").order_by(
         "representative_id", "kind", "name", "id"
     )
-    filter_class = HouseholdFilter
-
-    def narrow(self, queryset, params):
-        return _exact(queryset, params, representative="representative_id", kind="kind")
+    filterset_class = queries.HouseholdFilter
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary=_("List contact visits"), parameters=[REGION_PARAM, ContactVisitFilter]
+        summary=_("List contact visits"), parameters=_described(queries.ContactVisitFilter)
     ),
     retrieve=extend_schema(summary=_("Contact visit details")),
     create=extend_schema(
@@ -602,19 +347,13 @@ class HouseholdViewSet(StationsViewSet):
         responses={201: ContactVisitSerializer, **WRITE_ERRORS},
     ),
 )
-class ContactVisitViewSet(StationsViewSet):
+class ContactVisitViewSet(ScopedViewSet):
+    """Contact visits: read, and record through the workflow; never changed."""
+
     serializer_class = ContactVisitSerializer
     base_queryset = ContactVisit.objects.order_by("-date", "-id")
-    filter_class = ContactVisitFilter
+    filterset_class = queries.ContactVisitFilter
     parser_classes = [JSONParser]
-
-    def narrow(self, queryset, params):
-        return _exact(
-            super().narrow(queryset, params),
-            params,
-            household="household_id",
-            committee_contact="committee_contact_id",
-        )
 
     def create(self, request, *args, **kwargs):
         body = ContactVisitWriteSerializer(data=request.data)
@@ -633,16 +372,15 @@ class ContactVisitViewSet(StationsViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary=_("List duty activities"), parameters=[REGION_PARAM, ActivityFilter]
+        summary=_("List duty activities"), parameters=_described(queries.ActivityFilter)
     ),
     retrieve=extend_schema(summary=_("Duty activity details")),
 )
-class ActivityViewSet(StationsViewSet):
+class ActivityViewSet(ScopedViewSet):
+    """Duty activities of deputies: inspections, research, appraisals, trainings."""
+
     serializer_class = ActivitySerializer
     base_queryset = Activity.objects.prefetch_related(
         Prefetch("participants", queryset=Representative.objects.only("id", "name"))
     ).order_by("-date", "-id")
-    filter_class = ActivityFilter
-
-    def narrow(self, queryset, params):
-        return _exact(super().narrow(queryset, params), params, kind="kind")
+    filterset_class = queries.ActivityFilter

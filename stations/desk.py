@@ -4,6 +4,7 @@ office's statistics and double-contact compliance, and each deputy's archive."""
 import datetime
 import io
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from portal import access
 from portal.errors import DomainError, show_on_form
+from portal.filters import filter_list
 from portal.pagination import EstimatedCountPaginator
 from stations import queries, workflow
 from stations.forms import MatterFormSet, ReceptionForm
@@ -40,19 +42,49 @@ def _matters_from(formset) -> list[workflow.MatterInput]:
     ]
 
 
+# The station box lists the user's stations when there are few; beyond, ?station= still works.
+STATION_CHOICES = 100
+RECEPTION_FILTERS = ("station", "date_from", "date_to")
+
+
+def _reception_filter_fields(request, form) -> list[str]:
+    """Name the filter fields the reception list shows, with a station box of few choices."""
+    for name in ("date_from", "date_to"):
+        form.fields[name].widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    stations = list(
+        access.visible(request.user, Station.objects.only("id", "name")).order_by("name", "pk")[
+            : STATION_CHOICES + 1
+        ]
+    )
+    if len(stations) > STATION_CHOICES:
+        return ["date_from", "date_to"]
+    form.fields["station"].widget = forms.Select(
+        choices=[("", _("All")), *((station.pk, station.name) for station in stations)]
+    )
+    return list(RECEPTION_FILTERS)
+
+
 @login_required
 def reception_list(request):
+    """The receptions the user sees, newest first, filtered by station, region and period.
+    A filter that is not one, or a value that does not fit it, is shown beside the filter
+    bar with an empty list."""
     receptions = (
         access.visible(request.user, Reception.objects.all())
         .select_related("station")
         .annotate(matter_count=Count("matters"))
         .order_by("-date", "-id")
     )
+    filters, receptions = filter_list(request, queries.ReceptionFilter, receptions)
+    form = filters.form
+    shown = _reception_filter_fields(request, form)
     page = EstimatedCountPaginator(receptions, 20).get_page(request.GET.get("page"))
     editable = set(
         access.visible(request.user, Reception.objects.filter(pk__in=[r.pk for r in page]), access.MANAGE)
         .values_list("pk", flat=True)
     )  # fmt: skip
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return render(
         request,
         "stations/desk_reception_list.html",
@@ -60,6 +92,11 @@ def reception_list(request):
             "page": page,
             "editable": editable,
             "can_record": queries.recording_stations(request.user).exists(),
+            "filter_fields": [form[name] for name in shown],
+            "filter_names": shown,
+            "filter_errors": filters.errors if filters.is_bound else {},
+            "filtered": filters.is_bound,
+            "pager_query": kept.urlencode(),
         },
     )
 

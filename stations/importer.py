@@ -32,6 +32,7 @@ from stations.models import (
     Station,
     StationMembership,
 )
+from stations.vocabulary import Action
 
 HEADERS = {
     "id_code": ("roster number", "roster no", "id code", "编号", "代表编号", "名册编号"),
@@ -388,7 +389,10 @@ def _group(rows: list[DeputyRow], report: ImportReport, actor) -> Representative
     if created:
         report.groups += 1
         events.record(
-            actor=actor, target=group, action="deputy_group_import_create", after=group.name
+            actor=actor,
+            target=group,
+            action=Action.DEPUTY_GROUP_IMPORT_CREATE,
+            after=group.name,
         )
     return group
 
@@ -421,12 +425,16 @@ def _import_deputy(id_code, rows, deputy, report: ImportReport, actor) -> None:
     if created:
         report.created += 1
         events.record(
-            actor=actor, target=deputy, action="deputy_import_create", after=deputy.name, data=data
+            actor=actor,
+            target=deputy,
+            action=Action.DEPUTY_IMPORT_CREATE,
+            after=deputy.name,
+            data=data,
         )
     elif changes or any(data.values()):
         report.updated += 1
         events.record(
-            actor=actor, target=deputy, action="deputy_import_update",
+            actor=actor, target=deputy, action=Action.DEPUTY_IMPORT_UPDATE,
             data={"fields": changes, **data},
         )  # fmt: skip
     else:

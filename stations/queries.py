@@ -1,7 +1,9 @@
-"""Read-side queries of the stations app: statistics, compliance and the deputy archive.
+"""Read-side queries of the stations app: the filters of its lists, statistics, compliance
+and the deputy archive.
 
-Every function starts from ``portal.access`` and costs a fixed number of queries, however
-many stations, deputies or receptions there are.
+Each list's filters are declared once here (``StrictFilterSet``) and used by the API and the
+desk. Every function starts from ``portal.access`` and costs a fixed number of queries,
+however many stations, deputies or receptions there are.
 """
 
 from __future__ import annotations
@@ -10,11 +12,16 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import django_filters
+from django import forms
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from portal import access
+from portal.filters import IdFilter, RegionSubtreeFilter, StrictFilterSet, YesNoFilter
 from portal.models import Region
 from stations.models import (
+    Activity,
     CommitteeContact,
     ContactVisit,
     DutyShift,
@@ -30,6 +37,119 @@ HOUSEHOLD_QUOTA = 3
 VISITS_PER_HOUSEHOLD = 2
 COMMITTEE_MIN, COMMITTEE_MAX = 3, 5
 REQUIRED_KINDS = (Household.Kind.WEALTH_LEADER, Household.Kind.POOR, Household.Kind.WORTHY)
+
+
+# --- the filters of the lists (API and desk) ----------------------------------------
+
+REGION_HELP = _("Only list records of this region and the regions below it")
+DATE_FORMATS = ["%Y-%m-%d"]  # ISO dates only, as the API has always taken them
+
+
+class PeriodForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+
+class PeriodFilter(StrictFilterSet):
+    """``date_from`` / ``date_to``: records dated in that period (both inclusive)."""
+
+    region = RegionSubtreeFilter(help_text=REGION_HELP)
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", input_formats=DATE_FORMATS,
+        help_text=_("Start date (inclusive), YYYY-MM-DD"),
+    )  # fmt: skip
+    date_to = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", input_formats=DATE_FORMATS,
+        help_text=_("End date (inclusive), YYYY-MM-DD"),
+    )  # fmt: skip
+
+    class Meta:
+        form = PeriodForm
+        fields: list[str] = []
+
+
+class RepresentativeFilter(StrictFilterSet):
+    region = RegionSubtreeFilter(help_text=REGION_HELP)
+    station = IdFilter(
+        field_name="stations",
+        help_text=_("Only list the deputies stationed at this liaison station"),
+    )
+
+    class Meta:
+        model = Representative
+        fields = ["region", "station"]
+
+
+class StationFilter(StrictFilterSet):
+    region = RegionSubtreeFilter(help_text=REGION_HELP)
+    kind = django_filters.ChoiceFilter(choices=Station.Kind.choices)
+
+    class Meta:
+        model = Station
+        fields = ["region", "kind"]
+
+
+class ShiftFilter(PeriodFilter):
+    station = IdFilter(field_name="station_id", help_text=_("Liaison station id"))
+
+    class Meta(PeriodFilter.Meta):
+        model = DutyShift
+        fields = ["region", "station", "date_from", "date_to"]
+
+
+class ReceptionFilter(PeriodFilter):
+    station = IdFilter(field_name="station_id", help_text=_("Liaison station id"))
+
+    class Meta(PeriodFilter.Meta):
+        model = Reception
+        fields = ["region", "station", "date_from", "date_to"]
+
+
+class MatterFilter(StrictFilterSet):
+    region = RegionSubtreeFilter(help_text=REGION_HELP)
+    reception = IdFilter(field_name="reception_id", help_text=_("Reception id"))
+    solved = YesNoFilter(help_text=_("Whether it has been solved"))
+
+    class Meta:
+        model = ReceptionMatter
+        fields = ["region", "reception", "solved"]
+
+
+class HouseholdFilter(StrictFilterSet):
+    region = RegionSubtreeFilter(help_text=REGION_HELP)
+    representative = IdFilter(field_name="representative_id", help_text=_("Deputy id"))
+    kind = django_filters.ChoiceFilter(choices=Household.Kind.choices)
+
+    class Meta:
+        model = Household
+        fields = ["region", "representative", "kind"]
+
+
+class ContactVisitFilter(PeriodFilter):
+    household = IdFilter(field_name="household_id", help_text=_("Contact household id"))
+    committee_contact = IdFilter(
+        field_name="committee_contact_id",
+        help_text=_("Id of the link between a committee member and the deputy they contact"),
+    )
+
+    class Meta(PeriodFilter.Meta):
+        model = ContactVisit
+        fields = ["region", "household", "committee_contact", "date_from", "date_to"]
+
+
+class ActivityFilter(PeriodFilter):
+    kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices)
+
+    class Meta(PeriodFilter.Meta):
+        model = Activity
+        fields = ["region", "kind", "date_from", "date_to"]
+
+
+# --- statistics, compliance, the archive ---------------------------------------------
 
 
 def recording_stations(user):

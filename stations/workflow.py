@@ -26,6 +26,7 @@ from stations.models import (
     Representative,
     Station,
 )
+from stations.vocabulary import Action
 
 MAX_PEOPLE = 10_000
 MAX_MATTERS = 50
@@ -145,7 +146,7 @@ def reception_record(
             _forward(actor, matter)
             forwarded += 1
     events.record(
-        actor=actor, target=reception, action="reception_record", after="recorded",
+        actor=actor, target=reception, action=Action.RECEPTION_RECORD, after="recorded",
         data={"matters": len(created), "forwarded": forwarded, "people": people_count},
     )  # fmt: skip
     return reception
@@ -194,7 +195,7 @@ def reception_update(
             if matter.outcome == ReceptionMatter.Outcome.FORWARDED:
                 _forward(actor, matter)
     events.record(
-        actor=actor, target=reception, action="reception_update",
+        actor=actor, target=reception, action=Action.RECEPTION_UPDATE,
         data={"matters": None if matters is None else len(matters)},
     )  # fmt: skip
     return reception
@@ -218,7 +219,11 @@ def reception_lock(*, actor, reception_id: int) -> Reception:
     reception.locked_at, reception.locked_by = timezone.now(), actor
     reception.save(update_fields=["locked_at", "locked_by"])
     events.record(
-        actor=actor, target=reception, action="reception_lock", before="open", after="locked"
+        actor=actor,
+        target=reception,
+        action=Action.RECEPTION_LOCK,
+        before="open",
+        after="locked",
     )
     return reception
 
@@ -235,7 +240,7 @@ def reception_unlock(*, actor, reception_id: int, note: str) -> Reception:
     events.record(
         actor=actor,
         target=reception,
-        action="reception_unlock",
+        action=Action.RECEPTION_UNLOCK,
         before="locked",
         after="open",
         note=note,
@@ -257,9 +262,12 @@ def matter_set_solved(*, actor, matter_id: int, solved: bool) -> ReceptionMatter
     matter.solved = solved
     matter.save(update_fields=["solved"])
     events.record(
-        actor=actor, target=matter, action="matter_solved" if solved else "matter_unsolved",
-        before=str(before).lower(), after=str(solved).lower(),
-    )  # fmt: skip
+        actor=actor,
+        target=matter,
+        action=Action.MATTER_SOLVED if solved else Action.MATTER_UNSOLVED,
+        before=str(before).lower(),
+        after=str(solved).lower(),
+    )
     return matter
 
 
@@ -276,7 +284,7 @@ def matter_issue_settled(*, actor, issue_id: int, resolved: bool) -> ReceptionMa
     matter.solved = True
     matter.save(update_fields=["solved"])
     events.record(
-        actor=actor, target=matter, action="matter_solved", before="false", after="true",
+        actor=actor, target=matter, action=Action.MATTER_SOLVED, before="false", after="true",
         data={"petition": issue_id},
     )  # fmt: skip
     return matter
@@ -319,7 +327,7 @@ def shifts_generate(
         [through(dutyshift_id=s.pk, representative_id=d) for s in created for d in deputies]
     )
     events.record(
-        actor=actor, target=rule, action="shifts_generate",
+        actor=actor, target=rule, action=Action.SHIFTS_GENERATE,
         data={"from": start.isoformat(), "until": end.isoformat(), "created": len(created)},
     )  # fmt: skip
     return created
@@ -353,5 +361,5 @@ def contact_visit_record(
     visit.region_id, visit.date, visit.method = target.region_id, date, method
     visit.note, visit.recorded_by = note.strip(), actor
     visit.save()
-    events.record(actor=actor, target=visit, action="contact_visit_record")
+    events.record(actor=actor, target=visit, action=Action.CONTACT_VISIT_RECORD)
     return visit

@@ -1,7 +1,8 @@
 """REST API of supervision matters. Reads start from ``portal.access`` (``ScopedViewSet``:
-the office's jurisdiction, the group's members, the responsible department); every write
-calls ``supervision.workflow``. Serializers check the shape of the input only;
-``DomainError``, ``PermissionDenied`` and ``Http404`` become 400, 403 and 404."""
+the office's jurisdiction, the group's members, the responsible department) and the list's
+filters are ``supervision.queries.MatterFilter``; every write calls ``supervision.workflow``.
+Serializers check the shape of the input only; ``DomainError``, ``PermissionDenied`` and
+``Http404`` become 400, 403 and 404."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
@@ -13,11 +14,11 @@ from rest_framework.response import Response
 
 from portal import deadlines
 from portal.api import REGION_PARAM, ScopedViewSet
+from portal.filters import ID_MAX
 from supervision import queries, workflow
 from supervision.models import Evaluation, GroupMember, Matter, Round, WorkLog
 
 TEXT_MAX = 5000
-MAX_ID = 2**63 - 1
 
 
 class SupervisionMemberSerializer(serializers.ModelSerializer):
@@ -124,7 +125,7 @@ def _text(**kwargs):
 
 
 def _id(**kwargs):
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
 
 
 class SupervisionMatterCreateInput(serializers.Serializer):
@@ -188,11 +189,6 @@ class SupervisionPublishInput(serializers.Serializer):
     summary = _text()
 
 
-class SupervisionMatterFilter(serializers.Serializer):
-    state = serializers.ChoiceField(choices=Matter.State.choices, required=False)
-    mine = serializers.BooleanField(required=False, default=False)
-
-
 WRITE_ERRORS = {
     400: OpenApiResponse(description=gettext_lazy(
         "Invalid input or not allowed in the current state; field errors attached")),
@@ -208,8 +204,9 @@ def _schema(summary, request):
 
 
 @extend_schema_view(
+    # REGION_PARAM keeps the region filter's description (a fixed-type filter loses it).
     list=extend_schema(summary=gettext_lazy("List supervision matters"),
-                       parameters=[REGION_PARAM, SupervisionMatterFilter]),
+                       parameters=[REGION_PARAM]),
     retrieve=extend_schema(summary=gettext_lazy("Supervision matter details"),
                            responses=SupervisionMatterDetailSerializer),
     create=extend_schema(summary=gettext_lazy("Put a matter on the supervision list"),
@@ -221,6 +218,7 @@ class MatterViewSet(ScopedViewSet):
 
     serializer_class = SupervisionMatterSerializer
     base_queryset = Matter.objects.select_related("region", "department").order_by("-id")
+    filterset_class = queries.MatterFilter
     parser_classes = [JSONParser]
     lookup_value_regex = r"[0-9]{1,18}"
 
@@ -239,15 +237,6 @@ class MatterViewSet(ScopedViewSet):
                 Prefetch("logs", WorkLog.objects.select_related("author")),
                 "links__petition",
             )
-        if self.action != "list":
-            return queryset
-        queryset = self.region_subtree(queryset, "region")
-        params = SupervisionMatterFilter(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        if params.validated_data.get("state"):
-            queryset = queryset.filter(state=params.validated_data["state"])
-        if params.validated_data.get("mine"):
-            queryset = queryset.filter(pk__in=queries.my_matters(self.request.user).values("pk"))
         return queryset
 
     def _body(self, serializer_class) -> dict:

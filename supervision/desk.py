@@ -4,30 +4,28 @@ the office (study, group, department and deadline, publication), the group's mem
 log, evaluation, from a phone) and the responsible department (progress, completion).
 
 Every read goes through ``supervision.queries``; every change is a ``supervision.workflow``
-function. A refused change re-renders the page with the error (400); an action the user may
-not take is 403; a matter outside the user's scope is 404.
+function. The matter page is a ``portal.desk.ObjectDesk``: a refused change re-renders the
+page with the error (400); an action the user may not take is 403; a matter outside the
+user's scope is 404.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _l
 
 from petitions.models import Petition
-from portal import access, events
+from portal import access
+from portal.desk import DeskAction, ObjectDesk
 from portal.errors import DomainError, show_on_form
+from portal.filters import filter_list
 from portal.models import Region
 from portal.pagination import EstimatedCountPaginator
 from portal.views import private_file
@@ -37,7 +35,6 @@ from supervision.models import GroupMember, Matter, WorkLog
 
 State = Matter.State
 PAGE_SIZE = 20
-HISTORY_LIMIT = 200
 OFFICE, MEMBER, UNIT = "office", "member", "unit"
 
 
@@ -60,137 +57,156 @@ def _group(user, matter: Matter, data: dict) -> None:
     )
 
 
-def _with_photo(data: dict):
-    return data.get("photo") or None
+def _a(title, done, form, run, who, applies, files=False) -> DeskAction:
+    return DeskAction(title, done, form, run, frozenset(who), applies, files)
 
 
-@dataclass(frozen=True)
-class Action:
-    title: str
-    done: str
-    form: type[forms.Form]
-    run: Callable[..., object]
-    who: frozenset
-    applies: Callable[[Matter], bool]
+class MatterDesk(ObjectDesk):
+    """The page of one matter (``/desk/matters/<id>/``) and its action POSTs."""
+
+    template = "supervision/desk_detail.html"
+    url_namespace = "supervision_desk"
+    object_name = "matter"
+    detail_url_name = "matter_detail"
+    list_url_name = "matter_list"
+    actions = {
+        "study": _a(
+            _l("Record the study and classify"), _l("The study has been recorded."), f.StudyForm,
+            lambda u, m, d: workflow.matter_study(
+                actor=u, matter_id=m.pk, studied_on=d["studied_on"], decision=d["decision"],
+                classification=d["classification"], explanation=d["explanation"]),
+            {OFFICE}, lambda m: m.can_move_to(State.ORGANIZING),
+        ),
+        "link": _a(
+            _l("Add citizen issues"), _l("The issues have been linked to the matter."), f.LinkForm,
+            _link, {OFFICE}, lambda m: not m.is_closed,
+        ),
+        "group": _a(
+            _l("Form the supervision group"), _l("The group has been formed."), f.GroupForm, _group,
+            {OFFICE}, lambda m: m.state == State.ORGANIZING and not hasattr(m, "group"),
+        ),
+        "add_member": _a(
+            _l("Add a member"), _l("The member has joined the group."), f.MemberForm,
+            lambda u, m, d: workflow.matter_add_member(
+                actor=u, matter_id=m.pk, user_id=d["user"].pk, role=d["role"],
+                duties=d["duties"]),
+            {OFFICE}, lambda m: not m.is_closed and hasattr(m, "group"),
+        ),
+        "remove_member": _a(
+            _l("A member leaves the group"), _l("The member has left the group."),
+            f.RemoveMemberForm,
+            lambda u, m, d: workflow.matter_remove_member(
+                actor=u, matter_id=m.pk, member_id=d["member"].pk, reason=d["reason"]),
+            {OFFICE}, lambda m: not m.is_closed and hasattr(m, "group"),
+        ),
+        "start": _a(
+            _l("Hand to the department with a deadline"), _l("Time-limited handling has begun."),
+            f.StartForm,
+            lambda u, m, d: workflow.matter_start(
+                actor=u, matter_id=m.pk, department_id=d["department"].pk,
+                due_on=d["due_on"]),
+            {OFFICE}, lambda m: m.state == State.ORGANIZING,
+        ),
+        "log": _a(
+            _l("Log the group's work"), _l("The work has been logged."), f.LogForm,
+            lambda u, m, d: workflow.matter_log(
+                actor=u, matter_id=m.pk, kind=d["kind"], happened_on=d["happened_on"],
+                text=d["text"], photo=d.get("photo") or None),
+            {MEMBER}, lambda m: m.state in (State.ORGANIZING, State.HANDLING, State.EVALUATING),
+            files=True,
+        ),
+        "progress": _a(
+            _l("Report progress"), _l("The progress has been reported."), f.ProgressForm,
+            lambda u, m, d: workflow.matter_log(
+                actor=u, matter_id=m.pk, kind=WorkLog.Kind.PROGRESS,
+                happened_on=d["happened_on"], text=d["text"], photo=d.get("photo") or None),
+            {UNIT}, lambda m: m.state == State.HANDLING, files=True,
+        ),
+        "report": _a(
+            _l("Report the work done"), _l("The completion has been reported to the group."),
+            f.ReportForm,
+            lambda u, m, d: workflow.matter_report_completion(
+                actor=u, matter_id=m.pk, report=d["report"]),
+            {UNIT}, lambda m: m.can_move_to(State.EVALUATING),
+        ),
+        "evaluate": _a(
+            _l("Evaluate this round"), _l("The evaluation has been recorded."), f.EvaluateForm,
+            lambda u, m, d: workflow.matter_evaluate(
+                actor=u, matter_id=m.pk, round_number=m.round, verdict=d["verdict"],
+                checked_on=d["checked_on"], findings=d["findings"], result=d["result"],
+                rectification=d["rectification"], new_due_on=d["new_due_on"]),
+            {MEMBER}, lambda m: m.can_move_to(State.CLOSED),
+        ),
+        "publish": _a(
+            _l("Publish the outcome"), _l("The outcome has been published."), f.PublishForm,
+            lambda u, m, d: workflow.matter_publish(
+                actor=u, matter_id=m.pk, title=d["title"], summary=d["summary"]),
+            {OFFICE}, lambda m: m.state == State.CLOSED,
+        ),
+    }  # fmt: skip
+
+    def get_object(self, user, pk) -> Matter:
+        return queries.matter_for(user, pk)
+
+    def roles(self, user, matter: Matter) -> set[str]:
+        roles = set()
+        if queries.is_office_of(user, matter):
+            roles.add(OFFICE)
+        if queries.is_member(user, matter):
+            roles.add(MEMBER)
+        if queries.is_unit(user, matter):
+            roles.add(UNIT)
+        return roles
+
+    def allowed(self, action: DeskAction, roles: set[str]) -> bool:
+        # The office may record on behalf of the group and the department.
+        who = set(action.who)
+        return bool(roles & who) or (OFFICE in roles and bool(who & {MEMBER, UNIT}))
+
+    def form_kwargs(self, name: str, matter: Matter) -> dict:
+        if name in ("group", "add_member"):
+            return {"candidates": queries.member_candidates(matter)}
+        if name == "remove_member":
+            members = GroupMember.objects.filter(group__matter=matter, left_at__isnull=True)
+            return {"members": members.select_related("user")}
+        if name == "start":
+            return {"units": workflow.units_for(matter.region)}
+        return {}
+
+    def initial(self, name: str, matter: Matter) -> dict | None:
+        today = timezone.localdate()
+        if name in ("study", "log", "progress"):
+            return {"studied_on": today, "happened_on": today}
+        if name == "evaluate":
+            return {"checked_on": today}
+        if name == "publish":
+            return {"title": matter.published_title or matter.title,
+                    "summary": matter.published_summary or matter.result}  # fmt: skip
+        return None
+
+    def extra_context(self, request, matter: Matter) -> dict:
+        group = getattr(matter, "group", None)
+        links = list(
+            matter.links.select_related("petition").order_by("pk").only(
+                "pk", "petition__id", "petition__tracking_code", "petition__title",
+                "petition__state", "petition__region_id",
+            )[:200]
+        )  # fmt: skip
+        return {
+            "light": queries.deadline_light(matter),
+            "group": group,
+            "members": (
+                list(group.members.select_related("user", "representative")) if group else []
+            ),
+            "rounds": list(queries.evaluated_rounds(matter).select_related("evaluation")),
+            "logs": list(matter.logs.select_related("author")[:200]),
+            "links": links,
+            "link_count": matter.links.count(),
+            "may_open_issues": queries.is_office_of(request.user, matter),
+        }
 
 
-def _a(title, done, form, run, who, applies) -> Action:
-    return Action(gettext_lazy(title), gettext_lazy(done), form, run, frozenset(who), applies)
-
-
-ACTIONS: dict[str, Action] = {
-    "study": _a(
-        "Record the study and classify", "The study has been recorded.", f.StudyForm,
-        lambda u, m, d: workflow.matter_study(
-            actor=u, matter_id=m.pk, studied_on=d["studied_on"], decision=d["decision"],
-            classification=d["classification"], explanation=d["explanation"]),
-        {OFFICE}, lambda m: m.can_move_to(State.ORGANIZING),
-    ),
-    "link": _a(
-        "Add citizen issues", "The issues have been linked to the matter.", f.LinkForm, _link,
-        {OFFICE}, lambda m: not m.is_closed,
-    ),
-    "group": _a(
-        "Form the supervision group", "The group has been formed.", f.GroupForm, _group,
-        {OFFICE}, lambda m: m.state == State.ORGANIZING and not hasattr(m, "group"),
-    ),
-    "add_member": _a(
-        "Add a member", "The member has joined the group.", f.MemberForm,
-        lambda u, m, d: workflow.matter_add_member(
-            actor=u, matter_id=m.pk, user_id=d["user"].pk, role=d["role"], duties=d["duties"]),
-        {OFFICE}, lambda m: not m.is_closed and hasattr(m, "group"),
-    ),
-    "remove_member": _a(
-        "A member leaves the group", "The member has left the group.", f.RemoveMemberForm,
-        lambda u, m, d: workflow.matter_remove_member(
-            actor=u, matter_id=m.pk, member_id=d["member"].pk, reason=d["reason"]),
-        {OFFICE}, lambda m: not m.is_closed and hasattr(m, "group"),
-    ),
-    "start": _a(
-        "Hand to the department with a deadline", "Time-limited handling has begun.",
-        f.StartForm,
-        lambda u, m, d: workflow.matter_start(
-            actor=u, matter_id=m.pk, department_id=d["department"].pk, due_on=d["due_on"]),
-        {OFFICE}, lambda m: m.state == State.ORGANIZING,
-    ),
-    "log": _a(
-        "Log the group's work", "The work has been logged.", f.LogForm,
-        lambda u, m, d: workflow.matter_log(
-            actor=u, matter_id=m.pk, kind=d["kind"], happened_on=d["happened_on"],
-            text=d["text"], photo=_with_photo(d)),
-        {MEMBER}, lambda m: m.state in (State.ORGANIZING, State.HANDLING, State.EVALUATING),
-    ),
-    "progress": _a(
-        "Report progress", "The progress has been reported.", f.ProgressForm,
-        lambda u, m, d: workflow.matter_log(
-            actor=u, matter_id=m.pk, kind=WorkLog.Kind.PROGRESS, happened_on=d["happened_on"],
-            text=d["text"], photo=_with_photo(d)),
-        {UNIT}, lambda m: m.state == State.HANDLING,
-    ),
-    "report": _a(
-        "Report the work done", "The completion has been reported to the group.", f.ReportForm,
-        lambda u, m, d: workflow.matter_report_completion(
-            actor=u, matter_id=m.pk, report=d["report"]),
-        {UNIT}, lambda m: m.can_move_to(State.EVALUATING),
-    ),
-    "evaluate": _a(
-        "Evaluate this round", "The evaluation has been recorded.", f.EvaluateForm,
-        lambda u, m, d: workflow.matter_evaluate(
-            actor=u, matter_id=m.pk, round_number=m.round, verdict=d["verdict"],
-            checked_on=d["checked_on"], findings=d["findings"], result=d["result"],
-            rectification=d["rectification"], new_due_on=d["new_due_on"]),
-        {MEMBER}, lambda m: m.can_move_to(State.CLOSED),
-    ),
-    "publish": _a(
-        "Publish the outcome", "The outcome has been published.", f.PublishForm,
-        lambda u, m, d: workflow.matter_publish(
-            actor=u, matter_id=m.pk, title=d["title"], summary=d["summary"]),
-        {OFFICE}, lambda m: m.state == State.CLOSED,
-    ),
-}  # fmt: skip
-
-
-def _roles(user, matter: Matter) -> set[str]:
-    roles = set()
-    if queries.is_office_of(user, matter):
-        roles.add(OFFICE)
-    if queries.is_member(user, matter):
-        roles.add(MEMBER)
-    if queries.is_unit(user, matter):
-        roles.add(UNIT)
-    return roles
-
-
-def _allowed(action: Action, roles: set[str]) -> bool:
-    # The office may record on behalf of the group and the department.
-    return bool(roles & action.who) or OFFICE in roles and action.who & {MEMBER, UNIT}
-
-
-def _form(name: str, matter: Matter, data=None, files=None, initial=None) -> forms.Form:
-    kwargs = {"auto_id": f"id_{name}_%s", "initial": initial}
-    if name in ("group", "add_member"):
-        kwargs["candidates"] = queries.member_candidates(matter)
-    if name == "remove_member":
-        kwargs["members"] = GroupMember.objects.filter(
-            group__matter=matter, left_at__isnull=True
-        ).select_related("user")
-    if name == "start":
-        kwargs["units"] = workflow.units_for(matter.region)
-    if name in ("log", "progress"):
-        return ACTIONS[name].form(data, files, **kwargs)
-    return ACTIONS[name].form(data, **kwargs)
-
-
-def _initial(name: str, matter: Matter) -> dict | None:
-    today = timezone.localdate()
-    if name in ("study", "log", "progress"):
-        return {"studied_on": today, "happened_on": today}
-    if name == "evaluate":
-        return {"checked_on": today}
-    if name == "publish":
-        return {"title": matter.published_title or matter.title,
-                "summary": matter.published_summary or matter.result}  # fmt: skip
-    return None
+matter_desk = MatterDesk()
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -198,25 +214,26 @@ def _initial(name: str, matter: Matter) -> dict | None:
 
 @login_required
 def matter_list(request):
-    """The office's matters in its jurisdiction; a deputy's own groups; a unit's matters."""
+    """The office's matters in its jurisdiction; a deputy's own groups; a unit's matters.
+    Filters: ``queries.MatterFilter`` (a wrong one is shown beside the filter bar, 400)."""
     user = request.user
-    matters = queries.matters_for(user)
-    state = request.GET.get("state", "")
-    if state in State.values:
-        matters = matters.filter(state=state)
-    if request.GET.get("mine") == "1":
-        matters = matters.filter(pk__in=queries.my_matters(user).values("pk"))
-    if request.GET.get("overdue") == "on":
-        matters = matters.filter(queries.overdue_q())
+    filterset, matters = filter_list(request, queries.MatterFilter, queries.matters_for(user))
     page = EstimatedCountPaginator(matters, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for matter in page:
         matter.light = queries.deadline_light(matter, today)
-    return render(
-        request, "supervision/desk_list.html",
-        {"page": page, "states": State.choices, "state": state, "may_create": _may_create(user),
-         "mine": request.GET.get("mine") == "1"},
-    )  # fmt: skip
+    chosen = getattr(filterset.form, "cleaned_data", {})
+    context = {
+        "page": page,
+        "states": State.choices,
+        "state": chosen.get("state") or "",
+        "mine": bool(chosen.get("mine")),
+        "overdue": bool(chosen.get("overdue")),
+        "filter_errors": filterset.errors if filterset.is_bound else {},
+        "may_create": _may_create(user),
+    }
+    status = 400 if context["filter_errors"] else 200
+    return render(request, "supervision/desk_list.html", context, status=status)
 
 
 def _may_create(user) -> bool:
@@ -269,98 +286,6 @@ def matter_new(request):
         {"form": form, "chosen": chosen, "topic": request.GET.get("topic") or request.POST.get("topic")},
         status=status,
     )  # fmt: skip
-
-
-def _history(matter: Matter) -> list:
-    labels = {
-        "matter_create": _("Put on the matter list"),
-        "matter_link": _("Citizen issues added"),
-        "matter_study": _("Studied and classified"),
-        "matter_form_group": _("Supervision group formed"),
-        "matter_member_join": _("A member joined the group"),
-        "matter_member_leave": _("A member left the group"),
-        "matter_start": _("Handed to the department with a deadline"),
-        "matter_log": _("Work logged"),
-        "matter_report": _("Completion reported"),
-        "matter_rectify": _("Not satisfied: rectification and a new round"),
-        "matter_close": _("Satisfied: closed as solved"),
-        "matter_publish": _("Outcome published"),
-    }
-    states = dict(State.choices)
-    rows = list(events.history(matter)[:HISTORY_LIMIT])
-    for event in rows:
-        event.label = labels.get(event.action, event.action)
-        event.from_label = states.get(event.from_state, event.from_state)
-        event.to_label = states.get(event.to_state, event.to_state)
-    return rows
-
-
-def _render_detail(request, matter: Matter, bound: dict | None = None, status: int = 200):
-    user = request.user
-    roles = _roles(user, matter)
-    bound = bound or {}
-    names = [n for n, a in ACTIONS.items() if _allowed(a, roles) and a.applies(matter)]
-    names += [name for name in bound if name not in names]
-    action_forms = [
-        {"name": name, "title": ACTIONS[name].title, "open": name in bound,
-         "form": bound.get(name) or _form(name, matter, initial=_initial(name, matter)),
-         "multipart": name in ("log", "progress")}
-        for name in names
-    ]  # fmt: skip
-    group = getattr(matter, "group", None)
-    links = list(
-        matter.links.select_related("petition").order_by("pk").only(
-            "pk", "petition__id", "petition__tracking_code", "petition__title",
-            "petition__state", "petition__region_id",
-        )[:200]
-    )  # fmt: skip
-    context = {
-        "matter": matter,
-        "roles": roles,
-        "light": queries.deadline_light(matter),
-        "group": group,
-        "members": list(group.members.select_related("user", "representative")) if group else [],
-        "rounds": list(queries.evaluated_rounds(matter).select_related("evaluation")),
-        "logs": list(matter.logs.select_related("author")[:200]),
-        "links": links,
-        "link_count": matter.links.count(),
-        "may_open_issues": OFFICE in roles,
-        "history": _history(matter),
-        "action_forms": action_forms,
-        "failed": bool(bound),
-    }
-    return render(request, "supervision/desk_detail.html", context, status=status)
-
-
-@login_required
-def matter_detail(request, pk):
-    return _render_detail(request, queries.matter_for(request.user, pk))
-
-
-@login_required
-@require_POST
-def matter_action(request, pk, action):
-    """Run one action of the matter page through its workflow function."""
-    spec = ACTIONS.get(action)
-    if spec is None:
-        raise Http404(_("No such action."))
-    user = request.user
-    matter = queries.matter_for(user, pk)
-    if not _allowed(spec, _roles(user, matter)):
-        raise PermissionDenied(_("You do not have permission to do this."))
-    form = _form(action, matter, data=request.POST, files=request.FILES)
-    if form.is_valid():
-        try:
-            spec.run(user, matter, form.cleaned_data)
-        except DomainError as exc:
-            show_on_form(form, exc)
-        else:
-            messages.success(request, spec.done)
-            if access.can(user, access.VIEW, matter):
-                return redirect("supervision_desk:matter_detail", pk=matter.pk)
-            return redirect("supervision_desk:matter_list")
-    matter = queries.matter_for(user, pk)  # re-read: nothing of the refused change stays
-    return _render_detail(request, matter, bound={action: form}, status=400)
 
 
 @login_required

@@ -9,6 +9,6 @@ urlpatterns = [
     path("matters/new/", desk.matter_new, name="matter_new"),
     path("matters/statistics/", desk.matter_statistics, name="statistics"),
     path("matters/photos/<int:log_pk>/", desk.log_photo, name="log_photo"),
-    path("matters/<int:pk>/", desk.matter_detail, name="matter_detail"),
-    path("matters/<int:pk>/<slug:action>/", desk.matter_action, name="matter_action"),
+    path("matters/<int:pk>/", desk.matter_desk.detail_view, name="matter_detail"),
+    path("matters/<int:pk>/<slug:action>/", desk.matter_desk.action_view, name="matter_action"),
 ]

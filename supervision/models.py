@@ -8,11 +8,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from portal.errors import TransitionError
 from portal.models import Department, Region
+from portal.states import StateMachine
 
 
-class Matter(models.Model):
+class Matter(StateMachine, models.Model):
     """A matter on the supervision list (督事事项), made from citizen issues or entered directly."""
 
     class State(models.TextChoices):
@@ -89,16 +89,6 @@ class Matter(models.Model):
 
     def __str__(self):
         return self.title
-
-    def can_move_to(self, to: str) -> bool:
-        return to in self.TRANSITIONS[self.State(self.state)]
-
-    def ensure_can_move_to(self, to: str) -> None:
-        if not self.can_move_to(to):
-            raise TransitionError(
-                _("A matter that is “%(state)s” cannot become “%(to)s”.")
-                % {"state": self.get_state_display(), "to": self.State(to).label}
-            )
 
     @property
     def is_closed(self) -> bool:

@@ -1,5 +1,6 @@
-"""Read side of supervision matters: scoped querysets, who takes part, deadline lights and
-the statistics per region subtree and period."""
+"""Read side of supervision matters: scoped querysets, the filters of the matter list (one
+declaration for the desk and the API), who takes part, deadline lights and the statistics per
+region subtree and period."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ import functools
 import operator
 from dataclasses import dataclass
 
+import django_filters
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal import access, deadlines
+from portal.filters import RegionSubtreeFilter, StrictFilterSet, YesNoFilter
 from portal.models import Region, User
 from supervision.models import Evaluation, GroupMember, Matter, Round
 
 State = Matter.State
-LIGHT_RED, LIGHT_YELLOW = deadlines.LIGHT_RED, deadlines.LIGHT_YELLOW
 
 
 def matters_for(user, action: str = access.VIEW) -> QuerySet[Matter]:
@@ -57,6 +60,37 @@ def deadline_light(matter: Matter, today: datetime.date | None = None) -> str:
 
 def overdue_q(today: datetime.date | None = None) -> Q:
     return Q(state=State.HANDLING, due_on__lt=today or timezone.localdate())
+
+
+# --- the matter list's filters --------------------------------------------------------------
+
+
+class MatterFilter(StrictFilterSet):
+    """The matter list's filters, for the desk list and ``/api/v1/supervision-matters/``."""
+
+    region = RegionSubtreeFilter(
+        help_text=_("Only list records of this region and the regions below it")
+    )
+    state = django_filters.ChoiceFilter(choices=Matter.State.choices, label=_("State"))
+    mine = YesNoFilter(method="filter_mine", label=_("Only the matters of my supervision groups"))
+    overdue = YesNoFilter(
+        method="filter_overdue", label=_("Only matters in handling past their deadline")
+    )
+
+    class Meta:
+        model = Matter
+        fields = ["region", "state", "mine", "overdue"]
+
+    def filter_mine(self, queryset, name, value: bool):
+        if not value:
+            return queryset
+        user = getattr(self.request, "user", None)
+        if user is None:
+            return queryset.none()
+        return queryset.filter(pk__in=my_matters(user).values("pk"))
+
+    def filter_overdue(self, queryset, name, value: bool):
+        return queryset.filter(overdue_q()) if value else queryset
 
 
 def member_candidates(matter: Matter) -> QuerySet[User]:

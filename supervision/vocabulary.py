@@ -1,4 +1,7 @@
-"""The words of supervised matters' records: notification kinds (event actions: see ``Action``)."""
+"""The words of supervised matters' records: notification kinds and audit event actions.
+
+The stored values of ``Action`` are the codes already in the audit trail: never change one.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,3 +19,17 @@ NOTIFICATION_KINDS = {
 
 class Action(models.TextChoices):
     """Audit event actions of this app, with their labels for people."""
+
+    CREATE = "matter_create", _("Put on the matter list")
+    LINK = "matter_link", _("Citizen issues added")
+    STUDY = "matter_study", _("Studied and classified")
+    RELEASE = "matter_release", _("Citizen issues handed back for ordinary handling")
+    FORM_GROUP = "matter_form_group", _("Supervision group formed")
+    MEMBER_JOIN = "matter_member_join", _("A member joined the group")
+    MEMBER_LEAVE = "matter_member_leave", _("A member left the group")
+    START = "matter_start", _("Handed to the department with a deadline")
+    LOG = "matter_log", _("Work logged")
+    REPORT = "matter_report", _("Completion reported")
+    RECTIFY = "matter_rectify", _("Not satisfied: rectification and a new round")
+    CLOSE = "matter_close", _("Satisfied: closed as solved")
+    PUBLISH = "matter_publish", _("Outcome published")

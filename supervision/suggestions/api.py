@@ -1,6 +1,7 @@
 """REST endpoints of deputies' suggestions.
 
-Reads start from ``portal.access`` (``ScopedViewSet``); every write calls
+Reads start from ``portal.access`` (``ScopedViewSet``) and lists are filtered by the
+filter sets of ``queries`` (the desk list's too); every write calls
 ``supervision.suggestions.workflow``. Serializers check the shape of the input only;
 ``DomainError``, ``PermissionDenied`` and ``Http404`` become 400, 403 and 404 in the
 portal's exception handler.
@@ -8,14 +9,15 @@ portal's exception handler.
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from portal import deadlines
-from portal.api import REGION_PARAM, ScopedViewSet
+from portal.api import ScopedViewSet
+from portal.filters import ID_MAX
 from supervision.suggestions import queries, workflow
 from supervision.suggestions.models import (
     Category,
@@ -152,11 +154,21 @@ class SuggestionDecisionInput(serializers.Serializer):
     note = _text(allow_blank=True, default="")
 
 
-class SuggestionFilter(serializers.Serializer):
-    state = serializers.ChoiceField(choices=Suggestion.State.choices, required=False)
-    period = serializers.ChoiceField(choices=Suggestion.Period.choices, required=False)
-    session = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+# drf-spectacular leaves out the description and bounds of a filter whose schema is declared
+# on its class (``RegionSubtreeFilter``, ``IdFilter``): state them for the lists here.
+REGION_PARAM = OpenApiParameter(
+    "region", int, description=_("Only list records of this region and the regions below it")
+)
+SESSION_PARAM = OpenApiParameter(
+    "session", {"type": "integer", "format": "int64", "minimum": 1, "maximum": ID_MAX}
+)
+LIST_PARAMS = [
+    REGION_PARAM,
+    SESSION_PARAM,
+    OpenApiParameter("overdue", bool, description=_("Overdue only")),
+    OpenApiParameter("key", bool, description=_("Key supervision only")),
+    OpenApiParameter("unit_work", bool, description=_("Only my unit's work")),
+]
 
 
 def _schema(summary, request):
@@ -164,7 +176,7 @@ def _schema(summary, request):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List deputies' suggestions"), parameters=[REGION_PARAM, SuggestionFilter]),
+    list=extend_schema(summary=_("List deputies' suggestions"), parameters=LIST_PARAMS),
     retrieve=extend_schema(summary=_("Suggestion details")),
     create=extend_schema(summary=_("Draft a suggestion (deputies)"), request=SuggestionDraftInput,
                          responses={201: SuggestionSerializer}),
@@ -173,6 +185,7 @@ class SuggestionViewSet(ScopedViewSet):
     """Deputies' suggestions within the caller's scope; writes are workflow functions."""
 
     serializer_class = SuggestionSerializer
+    filterset_class = queries.SuggestionFilter
     base_queryset = Suggestion.objects.select_related(
         "region", "session", "lead", "lead_unit"
     ).order_by("-id")
@@ -181,21 +194,6 @@ class SuggestionViewSet(ScopedViewSet):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.action != "list":
-            return queryset
-        queryset = self.region_subtree(queryset, "region")
-        params = SuggestionFilter(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
-        for name, lookup in {"state": "state", "period": "period", "session": "session_id"}.items():
-            if data.get(name) is not None:
-                queryset = queryset.filter(**{lookup: data[name]})
-        if data.get("overdue"):
-            queryset = queryset.filter(queries.overdue_q())
-        return queryset
 
     def _body(self, serializer_class) -> dict:
         body = serializer_class(data=self.request.data)
@@ -306,11 +304,12 @@ class SuggestionViewSet(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List congress sessions")),
+    list=extend_schema(summary=_("List congress sessions"), parameters=[REGION_PARAM]),
     retrieve=extend_schema(summary=_("Congress session details")),
 )
 class SuggestionSessionViewSet(ScopedViewSet):
     serializer_class = SuggestionSessionSerializer
+    filterset_class = queries.SessionFilter
     base_queryset = Session.objects.order_by("-opens_on", "id")
 
 

@@ -1,5 +1,5 @@
 """Forms of the suggestion pages. They check the shape of the input; the rules live in
-``supervision.suggestions.workflow``."""
+``supervision.suggestions.workflow``. The list's filters are ``queries.SuggestionFilter``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from supervision.suggestions.models import (
     ContactLog,
     Review,
     Satisfaction,
-    Suggestion,
     SupervisionRecord,
 )
 
@@ -33,25 +32,6 @@ def _date() -> forms.DateField:
 
 def _blank(choices) -> list[tuple[str, str]]:
     return [("", _("All")), *choices]
-
-
-class FilterForm(forms.Form):
-    """The filters of the list; a bad value is ignored rather than refused."""
-
-    state = forms.ChoiceField(
-        label=_("State"), required=False, choices=_blank(Suggestion.State.choices)
-    )
-    period = forms.ChoiceField(
-        label=_("Filed"), required=False, choices=_blank(Suggestion.Period.choices)
-    )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    key = forms.BooleanField(label=_("Key supervision only"), required=False)
-    unit_work = forms.BooleanField(label=_("Only my unit's work"), required=False)
-
-    def __init__(self, *args, has_unit: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not has_unit:
-            del self.fields["unit_work"]
 
 
 class DraftForm(forms.Form):

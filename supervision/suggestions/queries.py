@@ -12,15 +12,18 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import access, deadlines
+from portal.filters import IdFilter, RegionSubtreeFilter, StrictFilterSet, YesNoFilter
 from supervision.suggestions import conf
 from supervision.suggestions.models import (
     SATISFIED_VALUES,
     Cosigner,
+    Session,
     Suggestion,
     UnitAssignment,
 )
@@ -85,6 +88,50 @@ def cosigner_candidates(lead):
     ).exclude(pk=lead.pk)
 
 
+# --- list filters (the desk list and the API) -------------------------------------------
+
+
+class SuggestionFilter(StrictFilterSet):
+    """The filters of the suggestion list, on the desk page and in the API."""
+
+    region = RegionSubtreeFilter(
+        help_text=_("Only list records of this region and the regions below it")
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=Suggestion.State.choices, empty_label=_("All")
+    )
+    period = django_filters.ChoiceFilter(
+        label=_("Filed"), choices=Suggestion.Period.choices, empty_label=_("All")
+    )
+    session = IdFilter(field_name="session_id", label=_("Session id"))
+    overdue = YesNoFilter(label=_("Overdue only"), method="filter_overdue")
+    key = YesNoFilter(label=_("Key supervision only"), method="filter_key")
+    unit_work = YesNoFilter(label=_("Only my unit's work"), method="filter_unit_work")
+
+    class Meta:
+        model = Suggestion
+        fields = ["region", "state", "period", "session", "overdue", "key", "unit_work"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q()) if value else queryset
+
+    def filter_key(self, queryset, name, value):
+        return queryset.filter(is_key=True) if value else queryset
+
+    def filter_unit_work(self, queryset, name, value):
+        return unit_work(getattr(self.request, "user", None), queryset) if value else queryset
+
+
+class SessionFilter(StrictFilterSet):
+    region = RegionSubtreeFilter(
+        help_text=_("Only list records of this region and the regions below it")
+    )
+
+    class Meta:
+        model = Session
+        fields = ["region"]
+
+
 PUBLIC_STATES = (State.ACCEPTED, State.HANDLING, State.REPLIED, State.COMPLETED, State.EXPLAINED)
 
 
@@ -120,10 +167,6 @@ def deadline_light(suggestion: Suggestion, today: datetime.date | None = None) -
 
 def is_office(user) -> bool:
     return access.is_office(user)
-
-
-def is_handler(user) -> bool:
-    return bool(getattr(user, "department_id", None)) and not access.is_office(user)
 
 
 def representative_of(user):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 from portal import access
-from portal.models import User
+from portal.models import Event, User
 from supervision.suggestions import workflow
 from supervision.suggestions.models import Committee, Session
 from tests.factories import UserFactory, staff_with_role
@@ -54,6 +54,15 @@ def gworld(sworld):  # noqa: F811
     committee = Committee.objects.create(region=r["countyA"], name="财经委员会")
     committee.members.add(users["committee_member"])
     return SuggestionWorld(sworld, session, users, r, sworld.deps, units, committee)
+
+
+def actions(suggestion) -> list[str]:
+    """The actions recorded on a suggestion, oldest first."""
+    return list(
+        Event.objects.filter(target_id=suggestion.pk, action__startswith="suggestion_")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
 
 
 def draft(gw: SuggestionWorld, actor="deputy", **kwargs):

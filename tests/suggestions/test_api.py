@@ -1,5 +1,8 @@
 """The REST API of suggestions: scoped reads, workflow writes, 400/403/404."""
 
+import pytest
+
+from supervision.suggestions import workflow
 from supervision.suggestions.models import Suggestion
 from tests.suggestions.conftest import assigned, draft
 
@@ -97,3 +100,58 @@ def test_api_reply_classes_and_extension_months_follow_the_rules(client, gworld,
     settings.SUGGESTIONS = {"REPLY_CLASSES": ("A", "B", "C", "D")}
     done = client.post(f"{URL}{s.pk}/reply/", body, content_type="application/json")
     assert done.status_code == 200 and done.json()["reply_class"] == "D"
+
+
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [
+        ("cycle=1", "cycle"),
+        ("state=nonsense", "state"),
+        ("period=later", "period"),
+        ("session=abc", "session"),
+        ("session=0", "session"),
+        ("region=99999999", "region"),
+        ("region=x", "region"),
+        ("overdue=maybe", "overdue"),
+        ("key=2", "key"),
+        ("unit_work=sure", "unit_work"),
+    ],
+)
+def test_unknown_or_malformed_filters_are_a_400_naming_the_parameter(client, gworld, query, param):
+    draft(gworld)
+    client.force_login(gworld.users["county"])
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 400 and list(response.json()) == [param]
+
+
+def test_list_filters_by_session_region_key_and_unit_work(client, gworld):
+    interim = draft(gworld, session_id=None, region_id=gworld.regions["countyA"].pk)
+    work = assigned(gworld, title="本单位承办")
+    workflow.suggestion_mark_key(
+        actor=gworld.users["county"], suggestion_id=work.pk, committee_id=gworld.committee.pk
+    )
+    client.force_login(gworld.users["county"])
+
+    def ids(query):
+        response = client.get(f"{URL}?{query}")
+        assert response.status_code == 200, response.json()
+        return {row["id"] for row in response.json()["results"]}
+
+    assert ids(f"session={gworld.session.pk}") == {work.pk}
+    assert ids("period=interim") == {interim.pk}
+    assert ids("key=true") == {work.pk} and ids("key=false") == {interim.pk, work.pk}
+    assert ids(f"region={gworld.regions['countyA'].pk}") == {interim.pk, work.pk}
+    assert ids(f"region={gworld.regions['townA1'].pk}") == set()
+    assert ids("overdue=true") == set()
+    client.force_login(gworld.users["handler"])
+    assert ids("unit_work=true") == {work.pk}
+
+
+def test_session_list_refuses_unknown_filters_and_filters_by_region(client, gworld):
+    client.force_login(gworld.users["county"])
+    url = "/api/v1/suggestion-sessions/"
+    assert client.get(url + "?state=draft").status_code == 400
+    here = client.get(f"{url}?region={gworld.regions['countyA'].pk}").json()["results"]
+    assert [row["id"] for row in here] == [gworld.session.pk]
+    below = client.get(f"{url}?region={gworld.regions['townA1'].pk}").json()["results"]
+    assert below == []

@@ -350,3 +350,53 @@ def test_desk_refuses_actions_outside_the_users_part(client, gworld):
     assert act(client, s, "no_such_action").status_code == 404
     s.refresh_from_db()
     assert s.state == State.HANDLING
+
+
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [("cycle=1", "cycle"), ("state=nonsense", "state"), ("overdue=maybe", "overdue"),
+     ("session=abc", "session"), ("region=99999999", "region")],
+)  # fmt: skip
+def test_a_bad_list_filter_is_a_form_error_beside_the_bar(client, gworld, query, param):
+    assigned(gworld)
+    client.force_login(gworld.users["county"])
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 400
+    assert list(response.context["filter_errors"]) == [param]
+    assert list(response.context["page"].object_list) == []
+    html = response.content.decode()
+    assert 'id="filter-errors"' in html and f"{param}:" in html
+
+
+def test_list_filters_by_state_key_and_session_on_the_page(client, gworld):
+    s = assigned(gworld)
+    other = accepted(gworld, title="另一件")
+    workflow.suggestion_mark_key(
+        actor=gworld.users["county"], suggestion_id=s.pk, committee_id=gworld.committee.pk
+    )
+    client.force_login(gworld.users["county"])
+
+    def ids(query):
+        response = client.get(f"{LIST}?{query}")
+        assert response.status_code == 200
+        return {row.pk for row in response.context["page"].object_list}
+
+    assert ids("state=accepted") == {other.pk}
+    assert ids("key=on") == {s.pk}
+    assert ids(f"session={gworld.session.pk}&page=1") == {s.pk, other.pk}
+    bar = [field.name for field in client.get(LIST).context["bar"]]
+    assert bar == ["state", "period", "overdue", "key"]  # no unit: no "my unit's work"
+
+
+def test_the_history_takes_its_labels_from_the_vocabulary(client, gworld):
+    from portal import vocabulary
+
+    s = assigned(gworld)
+    client.force_login(gworld.users["county"])
+    page = client.get(detail(s))
+    history = page.context["history"]
+    assert {event.action for event in history} >= {"suggestion_accept", "suggestion_assign"}
+    html = page.content.decode()
+    for event in history:
+        assert event.label == vocabulary.action_label(event.action) != event.action
+        assert event.label in html

@@ -101,7 +101,7 @@ def test_pages_for_the_office_the_member_and_the_unit(client, mworld):
     # A refused transition on the page: the unit reports again.
     response = client.post(f"{url}report/", {"report": "再次报告"})
     assert response.status_code == 400
-    assert "处于“待小组评议”状态的事项不能变为“待小组评议”" in response.content.decode()
+    assert "公交班次 不能从“待小组评议”转为“待小组评议”" in response.content.decode()
     client.force_login(mworld.p.handlers["townA2"])
     assert client.get(url).status_code == 404
     client.force_login(mworld.users["deputy3"])

@@ -36,14 +36,6 @@ from voting.models import (
     VoterRecord,
 )
 
-FORWARD = {
-    Cycle.Stage.SOLICIT: Cycle.Stage.SHORTLIST,
-    Cycle.Stage.SHORTLIST: Cycle.Stage.DELIBERATE,
-    Cycle.Stage.DELIBERATE: Cycle.Stage.VOTE,
-    Cycle.Stage.VOTE: Cycle.Stage.ANNOUNCE,
-    Cycle.Stage.ANNOUNCE: Cycle.Stage.SUPERVISE,
-    Cycle.Stage.SUPERVISE: Cycle.Stage.EVALUATE,
-}
 SETTINGS = list(workflow.CYCLE_SETTINGS)
 
 
@@ -118,7 +110,7 @@ class CycleAdmin(WorkflowFormAdmin):
         self.run_workflow_action(
             request, queryset,
             lambda pk: workflow.cycle_advance(
-                actor=request.user, cycle_id=pk, to=FORWARD.get(Cycle.objects.get(pk=pk).stage, "")
+                actor=request.user, cycle_id=pk, to=Cycle.objects.get(pk=pk).forward_stage()
             ),
             lambda n: ngettext("Moved %(count)d cycle.", "Moved %(count)d cycles.", n),
         )  # fmt: skip

@@ -1,9 +1,11 @@
 """REST endpoints of voting: cycles, proposals, candidates, votes (with the deputy's ballot
 and the tellers' paper entries), stored ballots, who voted, and adopted projects.
 
-Reads start from ``portal.access`` (``ScopedViewSet``); writes call the workflow functions.
-Stored ballots are listed only once their vote has closed, and carry no voter, no time and no
-channel (the channel is on who voted); the list of who voted carries no ballot.
+Reads start from ``portal.access`` (``ScopedViewSet``) and each list's filters are declared
+once in ``voting.queries``; writes call the workflow functions; serializers are in
+``voting.serializers``. Stored ballots are listed only once their vote has closed, and carry
+no voter, no time and no channel (the channel is on who voted); the list of who voted carries
+no ballot.
 """
 
 from __future__ import annotations
@@ -13,282 +15,52 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from portal import access
-from portal.api import REGION_PARAM, ScopedViewSet
+from portal.api import ScopedViewSet
 from voting import ballots, projects, queries, workflow
 from voting.models import (
     Ballot,
     BallotChoice,
     Candidate,
-    Choice,
     Cycle,
     PaperEntry,
     Proposal,
-    Rating,
     Vote,
     VoterRecord,
 )
-
-MAX_ID = 2**63 - 1
-TEXT_MAX = 5000
-
-
-# --- representations ------------------------------------------------------------------
-
-
-class CycleSerializer(serializers.ModelSerializer):
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True)
-
-    class Meta:
-        model = Cycle
-        fields = [
-            "id", "region", "region_name", "year", "title", "description", "stage",
-            "stage_display", "seats", "require_more_candidates", "pass_base", "live_tally",
-            "evaluation_mode", "satisfaction_rule",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-
-class ProposalSerializer(serializers.ModelSerializer):
-    proposer_name = serializers.SerializerMethodField()
-    proposer_phone = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Proposal
-        fields = [
-            "id", "cycle", "source", "title", "description", "proposer_name", "proposer_phone",
-            "representative", "department", "state", "merged_into", "support", "submitted_at",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-    def _full(self, proposal) -> bool:
-        request = self.context.get("request")
-        return access.may_see_personal_data(getattr(request, "user", None), proposal)
-
-    def get_proposer_name(self, proposal) -> str:
-        return proposal.proposer_name if self._full(proposal) else proposal.masked_name
-
-    def get_proposer_phone(self, proposal) -> str:
-        return proposal.proposer_phone if self._full(proposal) else proposal.masked_phone
-
-
-class CandidateSerializer(serializers.ModelSerializer):
-    department_name = serializers.CharField(source="department.name", read_only=True)
-
-    class Meta:
-        model = Candidate
-        fields = [
-            "id", "cycle", "number", "title", "description", "budget", "department",
-            "department_name", "starts_on", "ends_on", "proposals", "withdrawn", "outcome", "rank",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-
-class VoteSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Vote
-        fields = [
-            "id", "cycle", "round", "seats", "session", "state", "candidates", "opened_at",
-            "closed_at", "outcome", "entitled", "present", "issued", "returned", "valid",
-            "invalid", "threshold",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-
-class BallotChoiceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = BallotChoice
-        fields = ["candidate", "choice"]
-        read_only_fields = fields
-
-
-class BallotSerializer(serializers.ModelSerializer):
-    """A stored ballot: its marks (one per candidate), and nothing that names, dates or
-    channels the voter."""
-
-    choices = BallotChoiceSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Ballot
-        fields = ["id", "vote", "valid", "choices"]
-        read_only_fields = fields
-
-
-class VoterRecordSerializer(serializers.ModelSerializer):
-    representative_name = serializers.CharField(source="representative.name", read_only=True)
-
-    class Meta:
-        model = VoterRecord
-        fields = ["id", "vote", "representative", "representative_name", "channel"]
-        read_only_fields = fields
-
-
-class PaperEntrySerializer(serializers.ModelSerializer):
-    first_reading = serializers.SerializerMethodField()
-
-    class Meta:
-        model = PaperEntry
-        fields = [
-            "id", "vote", "sheet", "state", "first_teller", "first_reading", "second_teller",
-            "second_reading", "resolved_by", "resolution_note",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-    def get_first_reading(self, entry) -> dict | None:
-        # The second teller enters the ballot blind.
-        return entry.first_reading if ballots.reading_visible(entry) else None
-
-
-class ProjectSerializer(CandidateSerializer):
-    progress = serializers.SerializerMethodField(
-        help_text=gettext_lazy("Progress rolled up from the milestones, weighted (0–100)")
-    )
-
-    class Meta(CandidateSerializer.Meta):
-        fields = [*CandidateSerializer.Meta.fields, "progress"]
-        read_only_fields = fields
-
-    def get_progress(self, project) -> int:
-        return queries.progress_of(project)
-
-
-# --- input (shape only) -----------------------------------------------------------------
-
-
-class CycleCreateInput(serializers.Serializer):
-    region = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    title = serializers.CharField(max_length=100)
-    seats = serializers.IntegerField(min_value=1, max_value=500, default=10)
-    require_more_candidates = serializers.BooleanField(default=True)
-    pass_base = serializers.ChoiceField(choices=Cycle.PassBase.choices, default="entitled")
-    live_tally = serializers.BooleanField(default=False)
-    evaluation_mode = serializers.ChoiceField(choices=Cycle.EvaluationMode.choices,
-                                              default="levels")  # fmt: skip
-    satisfaction_rule = serializers.ChoiceField(choices=Cycle.SatisfactionRule.choices,
-                                                default="share")  # fmt: skip
-
-
-class AdvanceInput(serializers.Serializer):
-    to = serializers.ChoiceField(choices=Cycle.Stage.choices)
-    note = serializers.CharField(max_length=2000, allow_blank=True, default="")
-
-
-class ProposalInput(serializers.Serializer):
-    cycle = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    source = serializers.ChoiceField(choices=Proposal.Source.choices)
-    title = serializers.CharField(max_length=100)
-    description = serializers.CharField(max_length=TEXT_MAX)
-    proposer_name = serializers.CharField(max_length=64, allow_blank=True, default="")
-    proposer_phone = serializers.CharField(max_length=20, allow_blank=True, default="")
-
-
-class MergeInput(serializers.Serializer):
-    into = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-
-
-class VotingReasonInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
-
-
-class CandidateInput(serializers.Serializer):
-    cycle = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    title = serializers.CharField(max_length=100)
-    description = serializers.CharField(max_length=TEXT_MAX)
-    budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    department = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
-    proposals = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=200, default=list
-    )
-
-
-class PrepareInput(serializers.Serializer):
-    cycle = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    session = serializers.CharField(max_length=100, allow_blank=True, default="")
-    roll = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=5000,
-        required=False, help_text=gettext_lazy("Deputy ids; default: every deputy of the congress"),
-    )  # fmt: skip
-    tellers = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=50, default=list
-    )
-
-
-class BallotInput(serializers.Serializer):
-    choices = serializers.DictField(
-        child=serializers.ChoiceField(choices=Choice.choices),
-        help_text=gettext_lazy("Candidate id → yes / no / abstain; unmarked is abstain"),
-    )
-
-    def validate_choices(self, value):
-        if len(value) > 500:
-            raise serializers.ValidationError(_("Too many marks."))
-        return value
-
-
-class ReceiptOutput(serializers.Serializer):
-    receipt = serializers.CharField(help_text=gettext_lazy("Shown once; keep it to check that "
-                                                           "the ballot was counted"))  # fmt: skip
-
-
-class DeputiesInput(serializers.Serializer):
-    deputies = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1,
-        max_length=5000,
-    )  # fmt: skip
-
-
-class PaperInput(BallotInput):
-    invalid = serializers.BooleanField(default=False)
-
-
-class PaperEnterInput(PaperInput):
-    sheet = serializers.IntegerField(min_value=1, max_value=100_000)
-
-
-class ResolveInput(PaperInput):
-    note = serializers.CharField(max_length=2000)
-
-
-class VotingNoteInput(serializers.Serializer):
-    note = serializers.CharField(max_length=2000)
-
-
-class MilestoneInput(serializers.Serializer):
-    title = serializers.CharField(max_length=100)
-    due_on = serializers.DateField(required=False, allow_null=True, default=None)
-    weight = serializers.IntegerField(min_value=1, max_value=100, default=1)
-
-
-class ReportInput(serializers.Serializer):
-    text = serializers.CharField(max_length=TEXT_MAX)
-    milestone = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
-                                         allow_null=True, default=None)  # fmt: skip
-    progress = serializers.IntegerField(min_value=0, max_value=100, required=False,
-                                        allow_null=True, default=None)  # fmt: skip
-
-
-class VisitInput(serializers.Serializer):
-    date = serializers.DateField()
-    findings = serializers.CharField(max_length=TEXT_MAX)
-    deputies = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=500,
-        default=list,
-    )  # fmt: skip
-
-
-class EvaluateInput(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=Rating.choices, required=False, default="")
-    score = serializers.IntegerField(min_value=0, max_value=100, required=False, default=None)
-
+from voting.serializers import (
+    AdvanceInput,
+    BallotInput,
+    BallotSerializer,
+    CandidateInput,
+    CandidateSerializer,
+    CycleCreateInput,
+    CycleSerializer,
+    DeputiesInput,
+    EvaluateInput,
+    MergeInput,
+    MilestoneInput,
+    PaperEnterInput,
+    PaperEntrySerializer,
+    PaperInput,
+    PrepareInput,
+    ProjectSerializer,
+    ProposalInput,
+    ProposalSerializer,
+    ReceiptOutput,
+    ReportInput,
+    ResolveInput,
+    VisitInput,
+    VoterRecordSerializer,
+    VoteSerializer,
+    VotingNoteInput,
+    VotingReasonInput,
+)
 
 ERRORS = {
     400: OpenApiResponse(description=gettext_lazy("Invalid input or not allowed now")),
@@ -321,16 +93,14 @@ class _Base(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("List selection cycles"), parameters=[REGION_PARAM]),
+    list=extend_schema(summary=gettext_lazy("List selection cycles")),
     retrieve=extend_schema(summary=gettext_lazy("Selection cycle details")),
     create=_schema(gettext_lazy("Open a selection cycle"), CycleCreateInput, CycleSerializer),
 )
 class CycleViewSet(_Base):
     serializer_class = CycleSerializer
     base_queryset = Cycle.objects.select_related("region").order_by("-year", "id")
-
-    def get_queryset(self):
-        return self.region_subtree(super().get_queryset(), "region")
+    filterset_class = queries.CycleFilter
 
     def create(self, request, *args, **kwargs):
         data = self.body(CycleCreateInput)
@@ -365,16 +135,14 @@ class CycleViewSet(_Base):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("List proposals"), parameters=[REGION_PARAM]),
+    list=extend_schema(summary=gettext_lazy("List proposals")),
     retrieve=extend_schema(summary=gettext_lazy("Proposal details")),
     create=_schema(gettext_lazy("Enter a proposal"), ProposalInput, ProposalSerializer),
 )
 class ProposalViewSet(_Base):
     serializer_class = ProposalSerializer
     base_queryset = Proposal.objects.select_related("region").order_by("cycle", "-support", "id")
-
-    def get_queryset(self):
-        return self.region_subtree(super().get_queryset(), "region")
+    filterset_class = queries.ProposalFilter
 
     def create(self, request, *args, **kwargs):
         data = self.body(ProposalInput)
@@ -402,7 +170,7 @@ class ProposalViewSet(_Base):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("List candidate projects"), parameters=[REGION_PARAM]),
+    list=extend_schema(summary=gettext_lazy("List candidate projects")),
     retrieve=extend_schema(summary=gettext_lazy("Candidate project details")),
     create=_schema(gettext_lazy("Add a candidate project"), CandidateInput, CandidateSerializer),
 )
@@ -413,9 +181,7 @@ class CandidateViewSet(_Base):
         .prefetch_related(Prefetch("proposals", Proposal.objects.only("pk")))
         .order_by("cycle", "number")
     )
-
-    def get_queryset(self):
-        return self.region_subtree(super().get_queryset(), "region")
+    filterset_class = queries.CandidateFilter
 
     def create(self, request, *args, **kwargs):
         data = self.body(CandidateInput)
@@ -434,7 +200,7 @@ class CandidateViewSet(_Base):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("List votes"), parameters=[REGION_PARAM]),
+    list=extend_schema(summary=gettext_lazy("List votes")),
     retrieve=extend_schema(summary=gettext_lazy("Vote details with the frozen tally")),
     create=_schema(
         gettext_lazy("Prepare the first round of a cycle's vote"), PrepareInput, VoteSerializer
@@ -445,9 +211,7 @@ class VoteViewSet(_Base):
     base_queryset = Vote.objects.prefetch_related(
         Prefetch("candidates", Candidate.objects.only("pk"))
     ).order_by("cycle", "round")
-
-    def get_queryset(self):
-        return self.region_subtree(super().get_queryset(), "region")
+    filterset_class = queries.VoteFilter
 
     def create(self, request, *args, **kwargs):
         data = self.body(PrepareInput)
@@ -530,6 +294,7 @@ class VoteViewSet(_Base):
 class PaperEntryViewSet(_Base):
     serializer_class = PaperEntrySerializer
     base_queryset = PaperEntry.objects.order_by("vote", "sheet")
+    filterset_class = queries.PaperEntryFilter
 
     @_schema(gettext_lazy("Enter the ballot again (second teller)"), PaperInput,
              PaperEntrySerializer)  # fmt: skip
@@ -582,6 +347,7 @@ class BallotViewSet(ScopedViewSet):
         .order_by("vote", "id")
     )
     lookup_value_regex = r"[0-9a-f-]{36}"
+    filterset_class = queries.BallotFilter
 
 
 @extend_schema_view(
@@ -596,6 +362,7 @@ class VoterRecordViewSet(ScopedViewSet):
         "vote", "representative__name", "id"
     )
     lookup_value_regex = r"[0-9]{1,18}"
+    filterset_class = queries.VoterRecordFilter
 
 
 @extend_schema_view(
@@ -608,12 +375,10 @@ class ProjectViewSet(_Base):
         "department"
     ).prefetch_related(Prefetch("proposals", Proposal.objects.only("pk")))  # fmt: skip
 
+    filterset_class = queries.ProjectFilter
+
     def get_queryset(self):
         return queries.with_progress(super().get_queryset()).order_by("cycle", "rank")
-
-    def _project(self):
-        project = self.get_object()
-        return project
 
     def _fresh(self, project):
         return self.represent(queries.with_progress(Candidate.objects.filter(pk=project.pk)).get())
@@ -621,7 +386,7 @@ class ProjectViewSet(_Base):
     @_schema(gettext_lazy("Add a milestone"), MilestoneInput, ProjectSerializer)
     @action(detail=True, methods=["post"])
     def milestone(self, request, pk=None):
-        project = self._project()
+        project = self.get_object()
         data = self.body(MilestoneInput)
         projects.milestone_add(actor=request.user, project_id=project.pk, **data)
         return self._fresh(project)
@@ -630,7 +395,7 @@ class ProjectViewSet(_Base):
              ProjectSerializer)  # fmt: skip
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
-        project = self._project()
+        project = self.get_object()
         data = self.body(ReportInput)
         projects.report_submit(actor=request.user, project_id=project.pk, text=data["text"],
                                milestone_id=data["milestone"], progress=data["progress"])  # fmt: skip
@@ -639,7 +404,7 @@ class ProjectViewSet(_Base):
     @_schema(gettext_lazy("Record a supervision visit"), VisitInput, ProjectSerializer)
     @action(detail=True, methods=["post"])
     def visit(self, request, pk=None):
-        project = self._project()
+        project = self.get_object()
         data = self.body(VisitInput)
         projects.visit_record(actor=request.user, project_id=project.pk, date=data["date"],
                               findings=data["findings"], representative_ids=data["deputies"])  # fmt: skip
@@ -648,7 +413,7 @@ class ProjectViewSet(_Base):
     @_schema(gettext_lazy("Evaluate the project"), EvaluateInput, ProjectSerializer)
     @action(detail=True, methods=["post"])
     def evaluate(self, request, pk=None):
-        project = self._project()
+        project = self.get_object()
         data = self.body(EvaluateInput)
         projects.evaluation_submit(actor=request.user, project_id=project.pk,
                                    rating=data["rating"], score=data["score"])  # fmt: skip

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from portal import access, events
+from portal import access, events, states
 from portal.errors import DomainError, required_text
 from stations.models import Representative
 from voting import counting, queries
@@ -46,7 +46,8 @@ from voting.models import (
     VoteResult,
     VoterRecord,
 )
-from voting.workflow import office_object
+from voting.vocabulary import Action
+from voting.workflow.cycles import office_object
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 RECEIPT_LENGTH = 12
@@ -170,7 +171,7 @@ def ballot_cast(*, actor, vote_id: int, choices: Mapping) -> str:
         RollEntry.objects.filter(pk=entry.pk).update(present=True)
     receipt = new_receipt()
     _store_ballot(vote, reading, receipt)
-    events.record(actor=actor, target=record, action="ballot_cast", region=vote.region,
+    events.record(actor=actor, target=record, action=Action.BALLOT_CAST, region=vote.region,
                   data={"vote": vote.pk, "channel": Channel.ELECTRONIC})  # fmt: skip
     return receipt
 
@@ -248,7 +249,7 @@ def paper_issue(*, actor, vote_id: int, representative_ids: Sequence[int]) -> in
             _("A deputy voted at the same moment; try again."), field="roll"
         ) from None
     on_roll.update(present=True)
-    events.record(actor=actor, target=vote, action="paper_issue",
+    events.record(actor=actor, target=vote, action=Action.PAPER_ISSUE,
                   data={"deputies": ids, "count": len(ids)})  # fmt: skip
     return len(ids)
 
@@ -281,7 +282,7 @@ def paper_enter(*, actor, vote_id: int, sheet: int, choices: Mapping,
         region_id=vote.region_id, vote=vote, sheet=sheet, first_teller=actor,
         first_reading=reading,
     )  # fmt: skip
-    events.record(actor=actor, target=entry, action="paper_enter", after=entry.state,
+    events.record(actor=actor, target=entry, action=Action.PAPER_ENTER, after=entry.state,
                   region=vote.region)  # fmt: skip
     return entry
 
@@ -304,19 +305,13 @@ def paper_confirm(*, actor, entry_id: int, choices: Mapping, invalid: bool = Fal
     if entry.first_teller_id == actor.pk:
         raise DomainError(_("A second, different teller confirms the entry."), field="teller")
     reading = _reading(vote, _candidate_ids(vote), choices, invalid)
-    entry.second_teller = actor
-    entry.second_reading = reading
-    before = entry.state
     if reading == entry.first_reading:
-        entry.state = PaperEntry.State.COUNTED
+        to, action = PaperEntry.State.COUNTED, Action.PAPER_CONFIRM
         _store_ballot(vote, reading)
-        action = "paper_confirm"
     else:
-        entry.state = PaperEntry.State.MISMATCH
-        action = "paper_mismatch"
-    entry.save()
-    events.record(actor=actor, target=entry, action=action, before=before, after=entry.state,
-                  region=vote.region)  # fmt: skip
+        to, action = PaperEntry.State.MISMATCH, Action.PAPER_MISMATCH
+    states.move(entry, to, actor=actor, action=action,
+                changes={"second_teller": actor, "second_reading": reading})  # fmt: skip
     return entry
 
 
@@ -329,13 +324,9 @@ def paper_resolve(*, actor, entry_id: int, choices: Mapping, invalid: bool = Fal
         raise DomainError(_("Only a mismatch is resolved."))
     note = required_text(note, "note", _("Say how the mismatch was settled."), 2000)
     reading = _reading(vote, _candidate_ids(vote), choices, invalid)
-    entry.resolved_by = actor
-    entry.resolution_note = note
-    entry.state = PaperEntry.State.COUNTED
     _store_ballot(vote, reading)
-    entry.save()
-    events.record(actor=actor, target=entry, action="paper_resolve", before="mismatch",
-                  after=entry.state, note=note, region=vote.region)  # fmt: skip
+    states.move(entry, PaperEntry.State.COUNTED, actor=actor, action=Action.PAPER_RESOLVE,
+                note=note, changes={"resolved_by": actor, "resolution_note": note})  # fmt: skip
     return entry
 
 
@@ -345,13 +336,8 @@ def paper_discard(*, actor, entry_id: int, note: str) -> PaperEntry:
     entry, vote = _teller_entry(actor, entry_id)
     entry.ensure_can_move_to(PaperEntry.State.DISCARDED)
     note = required_text(note, "note", _("Say why the entry is dropped."), 2000)
-    before = entry.state
-    entry.state = PaperEntry.State.DISCARDED
-    entry.resolved_by = actor
-    entry.resolution_note = note
-    entry.save()
-    events.record(actor=actor, target=entry, action="paper_discard", before=before,
-                  after=entry.state, note=note, region=vote.region)  # fmt: skip
+    states.move(entry, PaperEntry.State.DISCARDED, actor=actor, action=Action.PAPER_DISCARD,
+                note=note, changes={"resolved_by": actor, "resolution_note": note})  # fmt: skip
     return entry
 
 
@@ -395,20 +381,18 @@ def vote_close(*, actor, vote_id: int) -> Vote:
         ]
     )  # fmt: skip
     _mark_candidates(vote, outcome)
-    before = vote.state
-    vote.state = Vote.State.CLOSED
-    vote.closed_at = timezone.now()
-    vote.outcome = outcome.outcome
-    for name in ("entitled", "present", "issued", "returned", "valid", "invalid"):
-        setattr(vote, name, getattr(figures, name))
-    vote.threshold = outcome.threshold
-    vote.save()
+    frozen = {name: getattr(figures, name) for name in
+              ("entitled", "present", "issued", "returned", "valid", "invalid")}  # fmt: skip
     reseal_ballots(vote)
     forget_readings(vote)
-    events.record(actor=actor, target=vote, action="vote_close", before=before, after=vote.state,
-                  data={"outcome": outcome.outcome, "adopted": [line.candidate_id for line in outcome.adopted],
-                        "tied": [line.candidate_id for line in outcome.tied],
-                        **figures.summary()})  # fmt: skip
+    states.move(
+        vote, Vote.State.CLOSED, actor=actor, action=Action.VOTE_CLOSE,
+        changes={"closed_at": timezone.now(), "outcome": outcome.outcome,
+                 "threshold": outcome.threshold, **frozen},
+        data={"outcome": outcome.outcome,
+              "adopted": [line.candidate_id for line in outcome.adopted],
+              "tied": [line.candidate_id for line in outcome.tied], **figures.summary()},
+    )  # fmt: skip
     return vote
 
 
@@ -467,7 +451,9 @@ def forget_readings(vote: Vote) -> int:
 
 
 def _mark_candidates(vote: Vote, outcome: counting.Outcome) -> None:
-    earlier = Candidate.objects.filter(cycle_id=vote.cycle_id, outcome="adopted").count()
+    earlier = Candidate.objects.filter(
+        cycle_id=vote.cycle_id, outcome=Candidate.Outcome.ADOPTED
+    ).count()
     by_id = {c.pk: c for c in Candidate.objects.select_for_update().filter(votes=vote)}
     adopted = sorted(outcome.adopted, key=lambda line: (-line.yes, line.number))
     for position, line in enumerate(adopted, start=1):

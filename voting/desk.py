@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from portal import access
 from portal.errors import DomainError, show_on_form
+from portal.filters import filter_list
 from portal.views import private_file
 from voting import ballots, queries, workflow
 from voting import projects as project_flow
@@ -56,12 +57,16 @@ Stage = Cycle.Stage
 @login_required
 def home(request):
     user = request.user
+    filters, cycles = filter_list(request, queries.CycleFilter, queries.cycles_for(user))
     context = {
         "open_votes": list(queries.open_votes_of(user)),
-        "cycles": list(queries.cycles_for(user)[:50]),
+        "cycles": list(cycles[:50]),
+        "filters": filters,
+        "filter_fields": [filters.form[name] for name in ("stage", "year")],
         "is_office": access.is_office(user, access.MANAGE),
     }
-    return render(request, "voting/desk_home.html", context)
+    status = 400 if filters.errors else 200
+    return render(request, "voting/desk_home.html", context, status=status)
 
 
 def _cycle_for(user, pk) -> Cycle:
@@ -86,7 +91,7 @@ def cycle_detail(request, pk: int, status: int = 200, problem: str = ""):
         "proposals": proposals,
         "candidates": list(cycle.candidates.select_related("department")),
         "votes": votes,
-        "next_stages": [Stage(s) for s in Cycle.TRANSITIONS[cycle.stage]] if office else [],
+        "next_stages": cycle.stages_next() if office else [],
         "may_prepare": office and not votes and cycle.stage in (Stage.DELIBERATE, Stage.VOTE),
         "problem": problem,
     }
@@ -281,20 +286,18 @@ def paper_action(request, pk: int, action: str):
 # --- adopted projects -----------------------------------------------------------------
 
 
-def _projects_for(user):
-    return queries.with_progress(
-        access.visible(user, Candidate.objects.filter(outcome=Candidate.Outcome.ADOPTED))
-        .select_related("cycle__region", "department")
-        .order_by("-cycle__year", "cycle_id", "rank")
-    )
-
-
 @login_required
 def projects(request):
-    rows = list(_projects_for(request.user)[:200])
+    filters, found = filter_list(
+        request, queries.ProjectFilter, queries.adopted_projects_for(request.user)
+    )
+    rows = list(found[:200])
     for project in rows:
         project.progress = queries.progress_of(project)
-    return render(request, "voting/desk_projects.html", {"projects": rows})
+    context = {"projects": rows, "filters": filters, "filter_fields": [filters.form["year"]]}
+    return render(
+        request, "voting/desk_projects.html", context, status=400 if filters.errors else 200
+    )
 
 
 def _project_context(request, project: Candidate, forms: dict | None = None) -> dict:

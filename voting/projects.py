@@ -26,6 +26,7 @@ from voting.models import (
     RollEntry,
     SupervisionVisit,
 )
+from voting.vocabulary import Action
 
 Stage = Cycle.Stage
 SUPERVISED_STAGES = {Stage.ANNOUNCE, Stage.SUPERVISE, Stage.EVALUATE}
@@ -76,7 +77,7 @@ def milestone_add(*, actor, project_id: int, title: str, due_on: datetime.date |
     milestone = Milestone.objects.create(
         region=project.region, project=project, title=title, due_on=due_on, weight=weight
     )
-    events.record(actor=actor, target=milestone, action="milestone_add")
+    events.record(actor=actor, target=milestone, action=Action.MILESTONE_ADD)
     return milestone
 
 
@@ -117,7 +118,7 @@ def report_submit(
         before = str(milestone.progress)
         milestone.progress = progress
         milestone.save(update_fields=["progress"])
-    events.record(actor=actor, target=report, action="report_submit", before=before,
+    events.record(actor=actor, target=report, action=Action.REPORT_SUBMIT, before=before,
                   after=str(progress) if progress is not None else "",
                   data={"milestone": milestone.pk if milestone else None,
                         "photos": len(photos)})  # fmt: skip
@@ -155,7 +156,7 @@ def visit_record(*, actor, project_id: int, date: datetime.date, findings: str,
         region=project.region, project=project, date=date, findings=findings, recorded_by=actor
     )
     visit.deputies.set(deputies)
-    events.record(actor=actor, target=visit, action="visit_record",
+    events.record(actor=actor, target=visit, action=Action.VISIT_RECORD,
                   data={"deputies": sorted(ids)})  # fmt: skip
     return visit
 
@@ -195,7 +196,7 @@ def evaluation_submit(*, actor, project_id: int, rating: str = "",
             )
     except IntegrityError:
         raise DomainError(_("You have already evaluated this project."), field="rating") from None
-    events.record(actor=actor, target=evaluation, action="evaluation_submit",
+    events.record(actor=actor, target=evaluation, action=Action.EVALUATION_SUBMIT,
                   after=values["rating"] or str(values["score"]))  # fmt: skip
     return evaluation
 

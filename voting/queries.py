@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from portal import access
+from portal.filters import IdFilter, RegionSubtreeFilter, StrictFilterSet
 from voting.models import (
     Ballot,
     BallotChoice,
@@ -21,6 +27,7 @@ from voting.models import (
     Evaluation,
     Milestone,
     PaperEntry,
+    Proposal,
     Rating,
     RollEntry,
     Vote,
@@ -180,13 +187,20 @@ def open_votes_of(user):
         return Vote.objects.none()
     mine = RollEntry.objects.filter(representative__user=user)
     voted = VoterRecord.objects.filter(vote=OuterRef("pk"), representative__user=user)
-    from django.db.models import Exists
-
     return (
         Vote.objects.filter(pk__in=mine.values("vote_id"), state=Vote.State.OPEN)
         .select_related("cycle__region")
         .annotate(has_voted=Exists(voted))
         .order_by("-opened_at", "-id")
+    )
+
+
+def adopted_projects_for(user):
+    """Return the adopted projects ``user`` sees, newest cycle first, with their progress."""
+    return with_progress(
+        access.visible(user, Candidate.objects.filter(outcome=Candidate.Outcome.ADOPTED))
+        .select_related("cycle__region", "department")
+        .order_by("-cycle__year", "cycle_id", "rank")
     )
 
 
@@ -295,3 +309,119 @@ def zhenhai_verdict(satisfied: int, basically: int, members: int) -> str:
     if (satisfied + basically) * 2 > members:
         return Rating.BASICALLY
     return Rating.UNSATISFIED
+
+
+# --- list filters (desk pages and API) ------------------------------------------------------
+
+REGION_HELP = gettext_lazy("Only list records of this region and the regions below it")
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.NumberFilter):
+    """``?year=2025``: a year from 2000 to 2100."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 2000)
+        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault("label", gettext_lazy("Year"))
+        super().__init__(*args, **kwargs)
+
+
+def _cycle_filter():
+    return IdFilter(field_name="cycle_id", label=gettext_lazy("Selection cycle id"))
+
+
+def _vote_filter():
+    return IdFilter(field_name="vote_id", label=gettext_lazy("Vote id"))
+
+
+class CycleFilter(StrictFilterSet):
+    """Selection cycles: the desk's list and the API."""
+
+    region = RegionSubtreeFilter(help_text=REGION_HELP)
+    stage = django_filters.ChoiceFilter(
+        choices=Cycle.Stage.choices, label=gettext_lazy("Stage"), empty_label=gettext_lazy("All")
+    )
+    year = YearFilter()
+
+    class Meta:
+        model = Cycle
+        fields = ["region", "stage", "year"]
+
+
+class ProposalFilter(StrictFilterSet):
+    region = RegionSubtreeFilter(help_text=REGION_HELP)
+    cycle = _cycle_filter()
+    state = django_filters.ChoiceFilter(choices=Proposal.State.choices, label=gettext_lazy("State"))
+    source = django_filters.ChoiceFilter(
+        choices=Proposal.Source.choices, label=gettext_lazy("Source")
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["region", "cycle", "state", "source"]
+
+
+class CandidateFilter(StrictFilterSet):
+    region = RegionSubtreeFilter(help_text=REGION_HELP)
+    cycle = _cycle_filter()
+    outcome = django_filters.ChoiceFilter(
+        choices=Candidate.Outcome.choices, label=gettext_lazy("Result of the vote")
+    )
+
+    class Meta:
+        model = Candidate
+        fields = ["region", "cycle", "outcome"]
+
+
+class ProjectFilter(StrictFilterSet):
+    """Adopted projects: the desk's list and the API."""
+
+    region = RegionSubtreeFilter(help_text=REGION_HELP)
+    cycle = _cycle_filter()
+    year = YearFilter(field_name="cycle__year")
+
+    class Meta:
+        model = Candidate
+        fields = ["region", "cycle", "year"]
+
+
+class VoteFilter(StrictFilterSet):
+    region = RegionSubtreeFilter(help_text=REGION_HELP)
+    cycle = _cycle_filter()
+    state = django_filters.ChoiceFilter(choices=Vote.State.choices, label=gettext_lazy("State"))
+
+    class Meta:
+        model = Vote
+        fields = ["region", "cycle", "state"]
+
+
+class PaperEntryFilter(StrictFilterSet):
+    vote = _vote_filter()
+    state = django_filters.ChoiceFilter(
+        choices=PaperEntry.State.choices, label=gettext_lazy("State")
+    )
+
+    class Meta:
+        model = PaperEntry
+        fields = ["vote", "state"]
+
+
+class BallotFilter(StrictFilterSet):
+    """Stored ballots of closed votes, by vote: nothing that narrows a ballot to a voter."""
+
+    vote = _vote_filter()
+
+    class Meta:
+        model = Ballot
+        fields = ["vote"]
+
+
+class VoterRecordFilter(StrictFilterSet):
+    vote = _vote_filter()
+
+    class Meta:
+        model = VoterRecord
+        fields = ["vote"]

@@ -4,7 +4,6 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import uuid
-import voting.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -57,7 +56,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'selection cycles',
                 'ordering': ['-year', 'region__path', 'id'],
             },
-            bases=(voting.models.TransitionMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.CreateModel(
             name='Candidate',
@@ -159,7 +158,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'proposals',
                 'ordering': ['cycle', '-support', 'id'],
             },
-            bases=(voting.models.TransitionMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.AddField(
             model_name='candidate',
@@ -226,7 +225,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'votes',
                 'ordering': ['cycle', 'round'],
             },
-            bases=(voting.models.TransitionMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.CreateModel(
             name='RollEntry',
@@ -264,7 +263,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'paper ballot entries',
                 'ordering': ['vote', 'sheet'],
             },
-            bases=(voting.models.TransitionMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.AddField(
             model_name='ballot',

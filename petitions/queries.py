@@ -14,11 +14,10 @@ import django_filters
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.drainage import set_override
 
 from petitions.models import Category, Petition
 from portal import access, deadlines
-from portal.filters import ID_MAX, IdFilter, RegionSubtreeFilter, StrictFilterSet, YesNoFilter
+from portal.filters import IdFilter, RegionSubtreeFilter, StrictFilterSet, YesNoFilter
 from portal.models import Region
 
 State = Petition.State
@@ -157,14 +156,6 @@ class OverdueFilter(YesNoFilter):
         return qs.filter(overdue_q()) if value else qs
 
 
-def _documented(filter_, **schema):
-    """Give ``filter_`` its OpenAPI schema with its help text as the description: a filter
-    typed with ``extend_schema_field`` (the core's ``IdFilter``, ``RegionSubtreeFilter``)
-    is otherwise documented by its bare type."""
-    described = filter_.extra.get("help_text") or filter_.label
-    return set_override(filter_, "field", {**schema, "description": described})
-
-
 class PetitionFilter(StrictFilterSet):
     """The filters of the list of issues (the desk list and ``/api/v1/petitions/``)."""
 
@@ -174,24 +165,15 @@ class PetitionFilter(StrictFilterSet):
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=Category.choices, empty_label=_("All")
     )
-    region = _documented(
-        RegionSubtreeFilter(
-            label=_("Region"),
-            empty_label=_("All"),
-            help_text=_("Only list records of this region and the regions below it"),
-        ),
-        type="integer",
+    region = RegionSubtreeFilter(
+        label=_("Region"),
+        empty_label=_("All"),
+        help_text=_("Only list records of this region and the regions below it"),
     )
-    department = _documented(
-        IdFilter(field_name="department_id", label=_("Handling unit id")),
-        type="integer", format="int64", minimum=1, maximum=ID_MAX,
-    )  # fmt: skip
-    overdue = _documented(
-        OverdueFilter(
-            label=_("Overdue only"), help_text=_("Only list issues past the reply deadline")
-        ),
-        type="boolean", nullable=True,
-    )  # fmt: skip
+    department = IdFilter(field_name="department_id", label=_("Handling unit id"))
+    overdue = OverdueFilter(
+        label=_("Overdue only"), help_text=_("Only list issues past the reply deadline")
+    )
 
     class Meta:
         model = Petition

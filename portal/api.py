@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -77,11 +77,6 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return access.visible(self.request.user, self.base_queryset.all())
-
-
-REGION_PARAM = OpenApiParameter(
-    "region", int, description=_("Only list records of this region and the regions below it")
-)
 
 
 @extend_schema_view(

@@ -88,7 +88,7 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _describe(self, {"type": "integer", "minimum": 1, "maximum": ID_MAX})
+        _describe(self, {"type": "integer", "format": "int64", "minimum": 1, "maximum": ID_MAX})
 
 
 class _VisibleChoiceField(django_filters.fields.ModelChoiceField):

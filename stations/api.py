@@ -11,7 +11,6 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -24,7 +23,6 @@ from rest_framework.response import Response
 
 from portal import access
 from portal.api import ScopedViewSet
-from portal.filters import ID_MAX, IdFilter, RegionSubtreeFilter, YesNoFilter
 from stations import queries, workflow
 from stations.models import (
     Activity,
@@ -54,32 +52,8 @@ from stations.serializers import (
 )
 
 
-def _described(filterset_class) -> list[OpenApiParameter]:
-    """Return OpenAPI parameters for the filters of ``filterset_class`` that need them.
-
-    Filters whose schema type is fixed (``extend_schema_field``: the core's ``IdFilter`` and
-    ``RegionSubtreeFilter``, ``YesNoFilter``) lose their help text in the OpenAPI
-    schema; this puts it back (with the id bounds)."""
-    parameters = []
-    for name, field in filterset_class.base_filters.items():
-        if isinstance(field, IdFilter):
-            schema = {"type": "integer", "format": "int64", "minimum": 1, "maximum": ID_MAX}
-        elif isinstance(field, RegionSubtreeFilter):
-            schema = {"type": "integer"}
-        elif isinstance(field, YesNoFilter):
-            schema = {"type": "boolean"}
-        else:
-            continue
-        description = field.extra.get("help_text")
-        if description:
-            parameters.append(OpenApiParameter(name, schema, description=description))
-    return parameters
-
-
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("List deputies"), parameters=_described(queries.RepresentativeFilter)
-    ),
+    list=extend_schema(summary=_("List deputies")),
     retrieve=extend_schema(summary=_("Deputy details")),
 )
 class RepresentativeViewSet(ScopedViewSet):
@@ -100,9 +74,7 @@ class RepresentativeViewSet(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("List liaison stations"), parameters=_described(queries.StationFilter)
-    ),
+    list=extend_schema(summary=_("List liaison stations")),
     retrieve=extend_schema(summary=_("Liaison station details")),
 )
 class StationViewSet(ScopedViewSet):
@@ -116,7 +88,7 @@ class StationViewSet(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List duty shifts"), parameters=_described(queries.ShiftFilter)),
+    list=extend_schema(summary=_("List duty shifts")),
     retrieve=extend_schema(summary=_("Duty shift details")),
 )
 class ShiftViewSet(ScopedViewSet):
@@ -179,9 +151,7 @@ WRITE_ERRORS = {
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("List receptions (reception log)"), parameters=_described(queries.ReceptionFilter)
-    ),
+    list=extend_schema(summary=_("List receptions (reception log)")),
     retrieve=extend_schema(summary=_("Reception details")),
     create=extend_schema(
         summary=_("Record a reception"),
@@ -289,9 +259,7 @@ class ReceptionViewSet(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("List reception matters"), parameters=_described(queries.MatterFilter)
-    ),
+    list=extend_schema(summary=_("List reception matters")),
     retrieve=extend_schema(summary=_("Reception matter details")),
 )
 class MatterViewSet(ScopedViewSet):
@@ -320,9 +288,7 @@ class MatterViewSet(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("List dual-contact households"), parameters=_described(queries.HouseholdFilter)
-    ),
+    list=extend_schema(summary=_("List dual-contact households")),
     retrieve=extend_schema(summary=_("Contact household details")),
 )
 class HouseholdViewSet(ScopedViewSet):
@@ -336,9 +302,7 @@ class HouseholdViewSet(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("List contact visits"), parameters=_described(queries.ContactVisitFilter)
-    ),
+    list=extend_schema(summary=_("List contact visits")),
     retrieve=extend_schema(summary=_("Contact visit details")),
     create=extend_schema(
         summary=_("Record a contact visit"),
@@ -371,9 +335,7 @@ class ContactVisitViewSet(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("List duty activities"), parameters=_described(queries.ActivityFilter)
-    ),
+    list=extend_schema(summary=_("List duty activities")),
     retrieve=extend_schema(summary=_("Duty activity details")),
 )
 class ActivityViewSet(ScopedViewSet):

@@ -13,7 +13,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from portal import deadlines
-from portal.api import REGION_PARAM, ScopedViewSet
+from portal.api import ScopedViewSet
 from portal.filters import ID_MAX
 from supervision import queries, workflow
 from supervision.models import Evaluation, GroupMember, Matter, Round, WorkLog
@@ -204,9 +204,7 @@ def _schema(summary, request):
 
 
 @extend_schema_view(
-    # REGION_PARAM keeps the region filter's description (a fixed-type filter loses it).
-    list=extend_schema(summary=gettext_lazy("List supervision matters"),
-                       parameters=[REGION_PARAM]),
+    list=extend_schema(summary=gettext_lazy("List supervision matters")),
     retrieve=extend_schema(summary=gettext_lazy("Supervision matter details"),
                            responses=SupervisionMatterDetailSerializer),
     create=extend_schema(summary=gettext_lazy("Put a matter on the supervision list"),

@@ -142,7 +142,10 @@ def _render_status(request, petition, track_form=None, rating_form=None, *, rate
         "history": public_history(petition),
         "replies": public_replies(petition),
         "public_reason": petition.public_reason if petition.state in REASON_STATES else "",
-        "rating_form": (rating_form or RatingForm()) if petition.state == State.REPLIED else None,
+        # A refused rating keeps its form and error even when the state has moved on.
+        "rating_form": rating_form
+        if rating_form is not None and rating_form.errors
+        else (RatingForm() if petition.state == State.REPLIED else None),
         "rated": rated,
     }
     response = render(request, "petitions/public_status.html", context)

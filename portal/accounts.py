@@ -83,12 +83,6 @@ class PasswordResetRequestForm(forms.Form):
         strip=True,
     )
 
-    def clean_account(self):
-        value = self.cleaned_data["account"]
-        if not value:
-            raise forms.ValidationError(_("This field is required."))
-        return value
-
     def users(self) -> list[User]:
         """Return the active accounts the entry names (none, one, or a few sharing a phone)."""
         value = self.cleaned_data["account"]

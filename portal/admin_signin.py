@@ -60,9 +60,12 @@ class AccessAttemptAdmin(SignInAdmin):
     fields = ["username", "ip_address", "user_agent", "path_info", "failures_since_start"]
     actions = ["release_accounts"]
 
+    def get_queryset(self, request):
+        return signin.with_lock_figures(super().get_queryset(request))
+
     @admin.display(description=_("Locked until"))
     def lock(self, obj):
-        until = signin.locked_until(obj.username)
+        until = signin.lock_end(obj)  # figures annotated by the list's one query
         return timezone.localtime(until).strftime("%Y-%m-%d %H:%M") if until else "-"
 
     def get_actions(self, request):

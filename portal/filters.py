@@ -175,6 +175,18 @@ class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.region_field}__in": below})
 
 
+def labelled_errors(filterset) -> dict[str, list[str]]:
+    """Return a bound filter set's errors keyed by what a person reads: the filter's label
+    (in Chinese), or the parameter itself when it is no filter of the list."""
+    fields = filterset.form.fields
+    return {
+        (str(fields[name].label) if name in fields and fields[name].label else name): [
+            str(message) for message in messages
+        ]
+        for name, messages in filterset.errors.items()
+    }
+
+
 def unknown_message(name: str) -> str:
     return _("Unknown parameter “%(name)s”.") % {"name": name}
 

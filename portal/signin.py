@@ -21,7 +21,8 @@ from datetime import timedelta
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -89,6 +90,40 @@ def locked_until(username: str):
     if (counted["failures"] or 0) < settings.AXES_FAILURE_LIMIT:
         return None
     return counted["last"] + wait
+
+
+def with_lock_figures(attempts: QuerySet) -> QuerySet:
+    """Annotate failure records with what ``lock_end`` needs, in the same query: the account's
+    failures counted now, its last failure and its lockouts within the day."""
+    same = {"username": OuterRef("username")}
+    failures = (
+        AccessAttempt.objects.filter(**same)
+        .order_by()
+        .values("username")
+        .annotate(total=Sum("failures_since_start"), last=Max("attempt_time"))
+    )
+    since = timezone.now() - LOCKOUT_MEMORY
+    lockouts = (
+        AccessFailureLog.objects.filter(**same, locked_out=True, attempt_time__gte=since)
+        .order_by()
+        .values("username")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return attempts.annotate(
+        account_failures=Subquery(failures.values("total")),
+        account_last=Subquery(failures.values("last")),
+        account_lockouts=Coalesce(Subquery(lockouts), 0),
+    )
+
+
+def lock_end(attempt):
+    """Return when the account of an annotated failure record (``with_lock_figures``) is
+    locked until, or None; no query."""
+    if (attempt.account_failures or 0) < settings.AXES_FAILURE_LIMIT or not attempt.account_last:
+        return None
+    until = attempt.account_last + wait_for(attempt.account_lockouts)
+    return until if until > timezone.now() else None
 
 
 def lockout_message(request) -> str:

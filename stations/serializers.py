@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from portal import access
+from portal.filters import ID_MAX
 from stations.models import (
     Activity,
     ContactVisit,
@@ -19,13 +20,12 @@ from stations.models import (
     Station,
 )
 
-MAX_ID = 2**63 - 1
 TEXT_MAX = 10_000
 MAX_DEPUTIES = 200
 
 
 def _id_field(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
 
 
 # --- representations ----------------------------------------------------------------

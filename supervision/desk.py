@@ -25,7 +25,7 @@ from petitions.models import Petition
 from portal import access
 from portal.desk import DeskAction, ObjectDesk
 from portal.errors import DomainError, show_on_form
-from portal.filters import filter_list
+from portal.filters import filter_list, labelled_errors
 from portal.models import Region
 from portal.pagination import EstimatedCountPaginator
 from portal.views import private_file
@@ -229,7 +229,7 @@ def matter_list(request):
         "state": chosen.get("state") or "",
         "mine": bool(chosen.get("mine")),
         "overdue": bool(chosen.get("overdue")),
-        "filter_errors": filterset.errors if filterset.is_bound else {},
+        "filter_errors": labelled_errors(filterset) if filterset.is_bound else {},
         "may_create": _may_create(user),
     }
     status = 400 if context["filter_errors"] else 200

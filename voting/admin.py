@@ -109,9 +109,7 @@ class CycleAdmin(WorkflowFormAdmin):
     def advance(self, request, queryset):
         self.run_workflow_action(
             request, queryset,
-            lambda pk: workflow.cycle_advance(
-                actor=request.user, cycle_id=pk, to=Cycle.objects.get(pk=pk).forward_stage()
-            ),
+            lambda pk: workflow.cycle_advance(actor=request.user, cycle_id=pk),
             lambda n: ngettext("Moved %(count)d cycle.", "Moved %(count)d cycles.", n),
         )  # fmt: skip
 

@@ -325,8 +325,10 @@ def paper_resolve(*, actor, entry_id: int, choices: Mapping, invalid: bool = Fal
     note = required_text(note, "note", _("Say how the mismatch was settled."), 2000)
     reading = _reading(vote, _candidate_ids(vote), choices, invalid)
     _store_ballot(vote, reading)
+    # The note may say how the sheet was marked: it stays on the entry only until the vote
+    # closes (``forget_readings``) and never goes into the append-only audit trail.
     states.move(entry, PaperEntry.State.COUNTED, actor=actor, action=Action.PAPER_RESOLVE,
-                note=note, changes={"resolved_by": actor, "resolution_note": note})  # fmt: skip
+                changes={"resolved_by": actor, "resolution_note": note})  # fmt: skip
     return entry
 
 
@@ -337,7 +339,7 @@ def paper_discard(*, actor, entry_id: int, note: str) -> PaperEntry:
     entry.ensure_can_move_to(PaperEntry.State.DISCARDED)
     note = required_text(note, "note", _("Say why the entry is dropped."), 2000)
     states.move(entry, PaperEntry.State.DISCARDED, actor=actor, action=Action.PAPER_DISCARD,
-                note=note, changes={"resolved_by": actor, "resolution_note": note})  # fmt: skip
+                changes={"resolved_by": actor, "resolution_note": note})  # fmt: skip
     return entry
 
 
@@ -446,8 +448,11 @@ def forget_readings(vote: Vote) -> int:
     Kept after the count, they would tell the paper ballots apart from the electronic ones
     by their marks (subtract them from the stored ballots and, when one deputy voted
     electronically, his ballot is what remains). The paper ballots themselves are the
-    record; each entry keeps its sheet number, state, tellers and resolution note."""
-    return PaperEntry.objects.filter(vote=vote).update(first_reading=None, second_reading=None)
+    record; each entry keeps its sheet number, state and tellers. The tellers' notes on a
+    mismatch go too: they may say how the sheet was marked."""
+    return PaperEntry.objects.filter(vote=vote).update(
+        first_reading=None, second_reading=None, resolution_note=""
+    )
 
 
 def _mark_candidates(vote: Vote, outcome: counting.Outcome) -> None:

@@ -27,3 +27,11 @@ def kind_label(code: str) -> str:
     from portal import vocabulary
 
     return vocabulary.kind_label(code)
+
+
+@register.filter
+def filter_errors(filterset):
+    """Return (label, messages) of a filter set's errors, labelled for people."""
+    from portal.filters import labelled_errors
+
+    return labelled_errors(filterset).items()

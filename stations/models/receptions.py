@@ -86,7 +86,7 @@ class ReceptionMatter(models.Model):
     citizen_name = models.CharField(_("citizen's name"), max_length=64, blank=True)
     citizen_phone = models.CharField(_("citizen's phone"), max_length=32, blank=True)
     solved = models.BooleanField(_("solved"), default=False)
-    # The citizen issue a forwarded matter became (petitions.workflow fills it in).
+    # The citizen issue a forwarded matter became (stations.workflow fills it in after the issue workflow created it).
     petition = models.OneToOneField(
         "petitions.Petition", verbose_name=_("citizen issue"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="reception_matter",

@@ -27,7 +27,6 @@ from supervision.suggestions.models import (
     Suggestion,
 )
 
-MAX_ID = 2**63 - 1
 TEXT_MAX = 5000
 LIGHTS = deadlines.API_LIGHTS
 
@@ -78,13 +77,13 @@ class SuggestionDraftInput(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     content = serializers.CharField(max_length=20000)
     category = serializers.ChoiceField(choices=Category.choices)
-    session = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    session = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
     region = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, required=False,
+        min_value=1, max_value=ID_MAX, required=False,
         help_text=_("The congress addressed, for a suggestion between sessions"),
     )  # fmt: skip
     cosigners = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=50, default=list
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), max_length=50, default=list
     )
 
     def validate(self, attrs):
@@ -117,9 +116,9 @@ class SuggestionTextInput(serializers.Serializer):
 
 
 class SuggestionAssignInput(serializers.Serializer):
-    lead_unit = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    lead_unit = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     co_units = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=20, default=list
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), max_length=20, default=list
     )
     lead_leader = serializers.CharField(max_length=64)
     received_on = serializers.DateField(required=False, allow_null=True, default=None)

@@ -1,6 +1,7 @@
 """The desk's list of citizen issues (filters, deadline lights, paging) and its desk card."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -78,7 +79,9 @@ def test_handlers_filter_their_units_issues_without_a_region_box(client, pworld)
 
 def test_township_region_filter_offers_its_villages_but_not_siblings(client, pworld):
     client.force_login(pworld.base.users["township"])
-    choices = dict(client.get(LIST).context["filters"].fields["region"].choices)
+    page = client.get(LIST).content.decode()
+    select = re.search(r'<select name="region".*?</select>', page, re.S).group(0)
+    choices = {int(v) for v in re.findall(r'<option value="(\d+)"', select)}
     regions = pworld.base.regions
     assert regions["villageA1"].pk in choices and regions["townA1"].pk in choices
     assert regions["townA2"].pk not in choices

@@ -116,6 +116,14 @@ def test_strangers_guesses_do_not_lock_the_citizen_out_of_their_link(client, pwo
     assert PetitionRating.objects.get().via == "citizen"
 
 
+def test_a_second_rating_through_the_link_is_refused_with_a_reason(client, pworld):
+    petition = replied(pworld)
+    assert client.post(link_of(petition), {"rating": "satisfied"}).context["rated"]
+    again = client.post(link_of(petition), {"rating": "unsatisfied", "comment": "又坏了"})
+    assert "只能评价已答复的诉求" in text(again)  # said, not silently dropped
+    assert PetitionRating.objects.filter(petition=petition).count() == 1
+
+
 def test_a_wrong_link_secret_opens_nothing(client, pworld):
     petition, other = replied(pworld), submit(pworld)
     token = tracking.link_token(petition.tracking_code)

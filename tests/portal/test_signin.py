@@ -192,3 +192,31 @@ def test_staff_cannot_release_an_account_outside_their_jurisdiction(client, worl
     )
     assert AccessAttempt.objects.filter(username="m_sibling").exists()
     assert not Event.objects.filter(action="signin_release").exists()
+
+
+def _list_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/admin/axes/accessattempt/")
+    assert page.status_code == 200
+    return len(captured.captured_queries), page.content.decode()
+
+
+def test_the_lock_list_costs_the_same_queries_for_one_or_many_accounts(client, world):
+    from django.utils.timezone import localtime
+
+    _lock(client, "m_township")
+    client.force_login(world.users["city"])
+    few, page = _list_queries(client)
+    until = signin.locked_until("m_township")
+    assert localtime(until).strftime("%Y-%m-%d %H:%M") in page  # the lock's end is shown
+    client.logout()
+    for n in range(6):
+        UserFactory(username=f"m_many{n}", region=world.regions["townA1"])
+        _lock(client, f"m_many{n}")
+    client.force_login(world.users["city"])
+    many, page = _list_queries(client)
+    assert "m_many5" in page
+    assert many == few

@@ -362,10 +362,17 @@ def test_a_bad_list_filter_is_a_form_error_beside_the_bar(client, gworld, query,
     client.force_login(gworld.users["county"])
     response = client.get(f"{LIST}?{query}")
     assert response.status_code == 400
-    assert list(response.context["filter_errors"]) == [param]
+    from django.utils.translation import gettext
+
+    from supervision.suggestions.queries import SuggestionFilter
+
+    known = SuggestionFilter.base_filters.get(param)
+    shown = gettext(str(known.label)) if known is not None else param  # people read labels
+    assert list(response.context["filter_errors"]) == [shown]
+    assert known is None or shown != param and not shown.isascii()
     assert list(response.context["page"].object_list) == []
     html = response.content.decode()
-    assert 'id="filter-errors"' in html and f"{param}:" in html
+    assert 'id="filter-errors"' in html and f"{shown}:" in html
 
 
 def test_list_filters_by_state_key_and_session_on_the_page(client, gworld):
@@ -386,6 +393,10 @@ def test_list_filters_by_state_key_and_session_on_the_page(client, gworld):
     assert ids(f"session={gworld.session.pk}&page=1") == {s.pk, other.pk}
     bar = [field.name for field in client.get(LIST).context["bar"]]
     assert bar == ["state", "period", "overdue", "key"]  # no unit: no "my unit's work"
+    # A session or region that came from a link stays when the bar filters again.
+    page = client.get(f"{LIST}?session={gworld.session.pk}").content.decode()
+    assert f'name="session" value="{gworld.session.pk}"' in page
+    assert 'name="region"' not in client.get(LIST).content.decode()
 
 
 def test_the_history_takes_its_labels_from_the_vocabulary(client, gworld):

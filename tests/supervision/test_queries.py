@@ -60,7 +60,11 @@ def test_the_desk_list_shows_a_bad_filter_beside_the_bar(matters, client, params
     response = client.get(DESK, params)
     assert response.status_code == 400
     body = response.content.decode()
-    assert 'id="filter-errors"' in body and f"<li>{name}:" in body
+    from supervision.queries import MatterFilter
+
+    known = MatterFilter.base_filters.get(name)
+    shown = str(known.label) if known is not None else name  # the label people read
+    assert 'id="filter-errors"' in body and f"<li>{shown}:" in body
     assert 'id="matters"' not in body  # nothing listed on a wrong filter
 
 

@@ -18,15 +18,19 @@ State = Matter.State
 
 @pytest.fixture
 def told(monkeypatch):
-    """The citizens' text messages, by issue id, in order."""
+    """The citizens' text messages, as (issue id, which message), in order."""
+    from petitions.tasks import status_text
     from portal import notifications
 
     messages = []
-    monkeypatch.setattr(
-        notifications,
-        "notify_citizen",
-        lambda *, phone, text, target=None: messages.append(target.pk),
-    )
+
+    def record(*, phone, text, target=None):
+        kind = next(
+            (k for k in ("received", "replied", "closed") if text == status_text(target, k)), text
+        )
+        messages.append((target.pk, kind))
+
+    monkeypatch.setattr(notifications, "notify_citizen", record)
     return messages
 
 
@@ -101,7 +105,7 @@ def test_a_matter_from_three_issues_through_two_rounds_closes_them_all(mworld, t
         assert petition.state == Petition.State.RESOLVED
         reply = PetitionReply.objects.get(petition=petition)
         assert (reply.kind, reply.text) == (PetitionReply.Kind.SUPERVISION, "已增加早班公交两班")
-    assert sorted(told) == sorted(p.pk for p in issues)  # once each, with the result
+    assert sorted(told) == sorted((p.pk, "closed") for p in issues)  # once each: closed
 
     assert [e.verdict for e in Evaluation.objects.filter(round__matter=matter).order_by("round__number")] == [
         "unsatisfied", "satisfied"
@@ -173,7 +177,7 @@ def test_an_explanation_is_the_citizens_answer(mworld, told):
     for petition in Petition.objects.filter(pk__in=[p.pk for p in issues[:2]]):
         assert petition.state == Petition.State.REPLIED
         assert petition.replies.get().text == "道路已列入明年计划"
-    assert sorted(told) == sorted(p.pk for p in issues[:2])  # once each, the explanation
+    assert sorted(told) == sorted((p.pk, "replied") for p in issues[:2])  # once each: answered
 
 
 def test_an_issue_on_a_matter_moves_only_with_it(mworld):

@@ -129,7 +129,13 @@ def test_a_desk_list_shows_a_bad_filter_beside_the_filter_bar(
     page = response.content.decode()
     assert response.status_code == 400
     assert 'id="voting-filters"' in page and 'class="errorlist"' in page
-    assert f"<li>{param}: " in page
+    # The error names the filter as people read it; only an unknown parameter by its name.
+    from voting import queries
+
+    filters = queries.CycleFilter if path == "/desk/voting/" else queries.ProjectFilter
+    known = filters.base_filters.get(param)
+    assert (f"<li>{param}: " in page) is (known is None)
+    assert known is None or f"<li>{known.label}: " in page
     assert f"/desk/voting/cycles/{two_cycles.done.pk}/" not in page  # an empty list
 
 
@@ -139,3 +145,24 @@ def test_the_desk_project_list_filters_by_year(two_cycles, client):
     url = f"/desk/voting/projects/{project.pk}/"
     assert url in client.get("/desk/voting/projects/", {"year": 2026}).content.decode()
     assert url not in client.get("/desk/voting/projects/", {"year": 2025}).content.decode()
+
+
+REGION_LISTS = ["voting-cycles", "voting-proposals", "voting-candidates", "voting-votes",
+                "voting-projects"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", REGION_LISTS)
+def test_a_region_outside_the_scope_is_refused_and_its_own_region_lists(two_cycles, client, path):
+    auth, regions = two_cycles.auth, two_cycles.base.regions
+    foreign = client.get(f"/api/v1/{path}/", {"region": regions["city2"].pk}, **auth)
+    assert foreign.status_code == 400 and "region" in foreign.json()
+    own = client.get(f"/api/v1/{path}/", **auth).json()["count"]
+    assert (
+        client.get(f"/api/v1/{path}/", {"region": regions["townA1"].pk}, **auth).json()["count"]
+        == own
+    )
+
+
+def test_an_unknown_stage_is_refused_by_name(two_cycles, client):
+    response = client.get("/api/v1/voting-cycles/", {"stage": "bogus"}, **two_cycles.auth)
+    assert response.status_code == 400 and "stage" in response.json()

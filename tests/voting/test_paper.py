@@ -69,15 +69,14 @@ def test_a_mismatch_is_flagged_and_not_counted_until_resolved(paper_vote):
     stored = Ballot.objects.get(vote=vote).pk
     closed = ballots.vote_close(actor=staff, vote_id=vote.pk)
     assert (closed.issued, closed.returned, closed.valid) == (3, 1, 1)
-    # Closing reseals the ballot under a new key and erases the tellers' readings; the
-    # entry keeps its sheet, state and resolution note.
+    # The note never reached the append-only audit trail; closing reseals the ballot under
+    # a new key and erases the tellers' readings and notes; the entry keeps sheet and state.
+    assert not Event.objects.filter(note__contains="赞成").exists()
     resealed = Ballot.objects.get(vote=vote)
     assert resealed.pk != stored and resealed.choices.get(candidate=a).choice == "yes"
     entry = PaperEntry.objects.get(pk=entry.pk)
     assert (entry.first_reading, entry.second_reading) == (None, None)
-    assert (entry.sheet, entry.state, entry.resolution_note) == (
-        7, PaperEntry.State.COUNTED, "两名计票人共同核对原票：赞成",
-    )  # fmt: skip
+    assert (entry.sheet, entry.state, entry.resolution_note) == (7, PaperEntry.State.COUNTED, "")
 
 
 def test_ballots_returned_never_exceed_ballots_issued(paper_vote):

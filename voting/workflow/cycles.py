@@ -111,9 +111,12 @@ def check_candidate_count(cycle: Cycle) -> None:
 
 
 @transaction.atomic
-def cycle_advance(*, actor, cycle_id: int, to: str, note: str = "") -> Cycle:
-    """Move the cycle to stage ``to`` (征集 → 初定 → 审议 → 票决 → 公布 → 监督 → 评估)."""
+def cycle_advance(*, actor, cycle_id: int, to: str | None = None, note: str = "") -> Cycle:
+    """Move the cycle to stage ``to`` (征集 → 初定 → 审议 → 票决 → 公布 → 监督 → 评估); without
+    ``to``, to the next stage along the table, read on the locked row."""
     cycle = office_object(actor, Cycle.objects.select_related("region"), cycle_id)
+    if to is None:
+        to = cycle.forward_stage()
     if to not in Stage.values:
         raise DomainError(_("Unknown stage."), field="to")
     cycle.ensure_can_move_to(to)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.errors import DomainError, show_on_form
-from portal.filters import filter_list
+from portal.filters import filter_list, labelled_errors
 from portal.models import Region
 from portal.pagination import EstimatedCountPaginator
 from supervision.suggestions import forms as f
@@ -43,7 +43,7 @@ def suggestion_list(request):
         s.light = queries.deadline_light(s, today)
     return render(
         request, "suggestions/desk_list.html",
-        {"page": page, "filters": filters, "bar": bar, "filter_errors": filters.errors,
+        {"page": page, "filters": filters, "bar": bar, "filter_errors": labelled_errors(filters),
          "is_deputy": queries.representative_of(user) is not None,
          "is_office": queries.is_office(user)},
         status=400 if filters.errors else 200,

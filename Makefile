@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test setup migrate lint format messages bench bench-data check-deploy clean
+.PHONY: run test setup migrate lint format messages bench bench-data check-deploy clean e2e-tools
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,16 @@ run: migrate
 	$(BIN)/python manage.py seed_demo
 	PORT=$(PORT) scripts/run
 
-test: setup
+# Test tooling of the browser tests (axe-core from npm), never served by the portal.
+E2E_TOOLS := tests/e2e/tools
+$(E2E_TOOLS)/node_modules/.installed: $(E2E_TOOLS)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd $(E2E_TOOLS) && npm ci --no-audit --no-fund --silent && touch node_modules/.installed; \
+	else echo "npm not found: the accessibility checks of the browser tests cannot run"; fi
+
+e2e-tools: $(E2E_TOOLS)/node_modules/.installed
+
+test: setup e2e-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -41,11 +41,15 @@ class ReplyInline(ReadOnlyScopedInline):
 
 class RatingInline(ReadOnlyScopedInline):
     model = PetitionRating
-    fields = ["round", "rating", "comment", "via", "recorded_by", "created_at"]
+    fields = ["round", "rating", "comment", "via", "recorder", "created_at"]
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("recorded_by")
+
+    @admin.display(description=gettext_lazy("recorded by"))
+    def recorder(self, rating):
+        return rating.recorded_by or "-"
 
 
 PETITION_FIELDS = [

@@ -7,9 +7,11 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Citizen issues")
 
     def ready(self) -> None:
-        from petitions import (
+        from petitions import (  # noqa: F401  (side-menu links; the staff table)
             access_rules,  # noqa: F401  (registers the scope rules)
+            menu,
             reminders,  # noqa: F401  (registers the reminder sweeps)
+            tables,
         )
         from petitions import vocabulary as words
         from portal import vocabulary

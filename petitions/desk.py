@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -36,13 +36,10 @@ from petitions.models import Petition, PetitionPhoto, PetitionReply
 from portal import access
 from portal.desk import DeskAction, ObjectDesk
 from portal.errors import DomainError, show_on_form
-from portal.filters import filter_list
 from portal.models import Region
-from portal.pagination import EstimatedCountPaginator
 from portal.views import private_file
 
 State = Petition.State
-PAGE_SIZE = 20
 OFFICE, UNIT = "office", "unit"  # the congress office of the region; the assigned unit
 
 
@@ -174,45 +171,6 @@ class PetitionDesk(ObjectDesk):
 petition_desk = PetitionDesk()
 
 
-# --- the list ---------------------------------------------------------------------------
-
-
-@login_required
-def petition_list(request):
-    """The issues the user sees, newest first; a handling unit sees what is assigned to it.
-    A filter that is not one, or a value that does not fit it, is shown beside the filter
-    bar with an empty list."""
-    user = request.user
-    handler = queries.is_handler(user)
-    petitions = queries.petitions_for(user)
-    if handler:
-        petitions = petitions.filter(department_id=user.department_id)
-    filters, petitions = filter_list(request, queries.PetitionFilter, petitions)
-    form = filters.form
-    shown = (
-        ["state", "category", "overdue"] if handler else ["state", "category", "region", "overdue"]
-    )
-    if not handler:  # the region box offers the user's own subtrees, a few levels deep
-        indent = "\u3000"
-        form.fields["region"].widget.choices = [
-            ("", _("All")),
-            *((r.pk, indent * (r.level - 1) + r.name) for r in queries.region_choices(user)),
-        ]
-    page = EstimatedCountPaginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    for petition in page:
-        petition.light = queries.deadline_light(petition, today)
-    return render(
-        request,
-        "petitions/desk_list.html",
-        {
-            "page": page, "filters": form, "filter_fields": [form[name] for name in shown],
-            "filter_names": shown, "filter_errors": filters.errors if filters.is_bound else {},
-            "handler": handler, "may_enter": queries.may_enter(user),
-        },
-    )  # fmt: skip
-
-
 # --- entry, photos, concentrated issues -------------------------------------------------
 
 
@@ -254,6 +212,7 @@ def petition_photo(request, photo_pk):
 
 
 TOPIC_DAYS = (7, 30, 90)
+TOPIC_SHOWN = 500  # members of a group listed with their checkboxes (the first ten open)
 
 
 @login_required
@@ -277,14 +236,16 @@ def petition_topics(request):
         days = 30
     days = days if days in TOPIC_DAYS else 30
     found = [t for t in topics.topics_for(request.user, region, days=days) if t.count >= 2]
-    shown_pks = [pk for t in found for pk in t.pks[:10]]
+    shown_pks = [pk for t in found for pk in t.pks[:TOPIC_SHOWN]]
     titles = dict(Petition.objects.filter(pk__in=shown_pks).values_list("pk", "title"))
     return render(
         request,
         "petitions/desk_topics.html",
         {
             "regions": regions, "region": region, "days": days, "day_choices": TOPIC_DAYS,
-            "topics": [(t, [(pk, titles.get(pk, "")) for pk in t.pks[:10]]) for t in found],
+            "topics": [
+                (t, [(pk, titles.get(pk, "")) for pk in t.pks[:TOPIC_SHOWN]]) for t in found
+            ],
         },
     )  # fmt: skip
 
@@ -292,9 +253,18 @@ def petition_topics(request):
 @login_required
 @require_POST
 def petition_topics_act(request):
-    """Accept, or accept and put on the supervision list, every issue of one group."""
+    """Accept, or accept and put on the supervision list, the checked issues of one group, or
+    make one supervision matter of them."""
     raw = request.POST.getlist("petition")
     ids = [int(v) for v in raw if v.isascii() and v.isdecimal() and len(v) <= 18]
+    if request.POST.get("action") == "matter":  # the checked issues become one matter
+        if not ids:
+            messages.error(request, _("Check the issues of the group first."))
+            return redirect(
+                request.POST.get("back") if _safe_back(request) else "petitions_desk:topics"
+            )
+        joined = ",".join(map(str, ids[:500]))
+        return redirect(f"{reverse('supervision_desk:matter_new')}?topic=1&petitions={joined}")
     try:
         moved = workflow.petitions_group_act(
             actor=request.user, petition_ids=ids, action=request.POST.get("action", ""),

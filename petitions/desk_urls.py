@@ -1,11 +1,12 @@
 from django.urls import path
 
-from petitions import desk
+from petitions import desk, tables
+from portal.tables import table_view
 
 app_name = "petitions_desk"
 
 urlpatterns = [
-    path("petitions/", desk.petition_list, name="petition_list"),
+    path("petitions/", table_view(tables.table), name="petition_list"),
     path("petitions/new/", desk.petition_new, name="petition_new"),
     path("petitions/topics/", desk.petition_topics, name="topics"),
     path("petitions/topics/act/", desk.petition_topics_act, name="topics_act"),

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions.models import Category, Petition, Rating
 from petitions.workflow import MAX_PHOTOS
-from portal import captcha, images, ratelimit
+from portal import captcha_sms, images, ratelimit
+from portal.formfields import TypedTextField
 from portal.models import Region
 from portal.phones import PHONE_RE, normalize_phone
 
@@ -143,24 +144,21 @@ class PetitionForm(forms.Form):
             "invalid_choice": _("Choose a category."),
         },
     )
-    title = forms.CharField(
+    # No maxlength attribute on the texts: a browser would cut a pasted text silently.
+    title = TypedTextField(
         label=_("Title"),
         max_length=100,
+        counter=True,
         help_text=_("In a few words, e.g. “Street light broken at the village entrance”."),
-        error_messages={
-            "required": _("Give the issue a short title."),
-            "max_length": _("The title is longer than 100 characters."),
-        },
+        error_messages={"required": _("Give the issue a short title.")},
     )
-    description = forms.CharField(
+    description = TypedTextField(
         label=_("Description"),
         max_length=5000,
+        counter=True,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What is the problem, where exactly, since when, who is affected."),
-        error_messages={
-            "required": _("Describe the problem."),
-            "max_length": _("The description is longer than 5000 characters."),
-        },
+        error_messages={"required": _("Describe the problem.")},
     )
     photos = PhotosField(
         label=_("Photos (optional, up to 3)"),
@@ -168,13 +166,8 @@ class PetitionForm(forms.Form):
         help_text=_("JPEG, PNG or WebP, at most 8 MB each. Location data is removed."),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
-    citizen_name = forms.CharField(
-        label=_("Your name (optional)"),
-        max_length=64,
-        required=False,
-        error_messages={"max_length": _("The name is longer than 64 characters.")},
-    )
-    citizen_phone = forms.CharField(
+    citizen_name = TypedTextField(label=_("Your name (optional)"), max_length=64, required=False)
+    citizen_phone = TypedTextField(
         label=_("Your phone number (optional)"),
         max_length=30,
         required=False,
@@ -233,12 +226,14 @@ class PetitionForm(forms.Form):
         return value
 
     def clean_captcha(self) -> str:
-        token = self.cleaned_data.get("captcha_token", "")
+        """Take the picture's digits or the code sent by text message to the phone typed."""
         answer = self.cleaned_data["captcha"]
-        if not captcha.is_valid_token(token):
-            raise forms.ValidationError(_("The check code has expired. Type the new one."))
-        if not captcha.check(token, answer, self.cleaned_data.get("client_token", "")):
-            raise forms.ValidationError(_("The check code is wrong. Type the new one."))
+        captcha_sms.validate(
+            self.cleaned_data.get("captcha_token", ""),
+            answer,
+            phone=str(self.data.get("citizen_phone", "")),
+            owner=self.cleaned_data.get("client_token", ""),
+        )
         return answer
 
     def clean_station_id(self) -> str:
@@ -356,13 +351,13 @@ class RatingForm(forms.Form):
             "invalid_choice": _("Choose satisfied, basically satisfied or unsatisfied."),
         },
     )
-    comment = forms.CharField(
+    comment = TypedTextField(
         label=_("Comment"),
         max_length=2000,
+        counter=True,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when you are not satisfied: tell us what is still wrong."),
-        error_messages={"max_length": _("The comment is longer than 2000 characters.")},
     )
 
     def clean(self):

@@ -19,7 +19,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from petitions import tracking, workflow
+from petitions import steps, tracking, workflow
 from petitions.forms_public import RatingForm, TrackForm
 from petitions.models import Petition, PetitionReply
 from petitions.vocabulary import CLOSE_OUTCOMES, Action
@@ -53,16 +53,18 @@ def find_petition(code: str, digits: str) -> Petition | None:
     return petition
 
 
-def public_history(petition: Petition) -> list[tuple]:
-    """Return ``(time, label)`` of the events a citizen may see, oldest first."""
+def public_history(petition: Petition) -> tuple[list[tuple], set[str]]:
+    """Return ``(time, label)`` of the events a citizen may see, oldest first, and the
+    actions of all its events (for its steps, ``steps.issue_steps``)."""
     rows = (
         events.history(petition)
         .select_related(None)
         .only("created_at", "action", "to_state")
         .order_by("id")
     )
-    history = []
+    history, actions = [], set()
     for event in rows:
+        actions.add(event.action)
         if event.action not in PUBLIC_ACTIONS:
             continue
         if event.action == Action.CLOSE:  # the citizen reads how it ended
@@ -71,7 +73,7 @@ def public_history(petition: Petition) -> list[tuple]:
             label = vocabulary.action_label(event.action)
         if label:
             history.append((event.created_at, label))
-    return history
+    return history, actions
 
 
 def public_replies(petition: Petition):
@@ -135,11 +137,15 @@ def _render_status(request, petition, track_form=None, rating_form=None, *, rate
         if token
         else reverse("petitions:rate")
     )
+    history, actions = public_history(petition)
     context = {
         "petition": petition,
         "track_form": track_form,
         "rate_url": rate_url,
-        "history": public_history(petition),
+        "history": history,
+        "steps": steps.issue_steps(petition, actions),
+        # The unit's deadline for its reply (答复期限), while it has the issue.
+        "reply_due": petition.due_on if petition.state == State.FORWARDED else None,
         "replies": public_replies(petition),
         "public_reason": petition.public_reason if petition.state in REASON_STATES else "",
         # A refused rating keeps its form and error even when the state has moved on.

@@ -29,13 +29,13 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from petitions import tracking, workflow
 from petitions.forms_public import PetitionForm, open_station, row_id
 from petitions.models import Channel, Petition
-from portal import captcha, ratelimit
+from portal import captcha, captcha_sms, errorpages, ratelimit
 from portal.errors import DomainError
 from portal.models import Region
 
@@ -93,9 +93,12 @@ def _captcha_image(token: str) -> str:
     return f"{reverse('petitions:captcha')}?t={quote(token, safe='')}"
 
 
-def _form_context(request, form, *, station=None, problem="", photos_dropped=False) -> dict:
+def _form_context(
+    request, form, *, station=None, problem="", photos_dropped=False, sms=None
+) -> dict:
     source = form.data if form.is_bound else form.initial
-    token = captcha.issue()
+    kept = captcha_sms.kept_token(source.get("captcha_token"))  # a code sent is bound to it
+    token = kept or captcha.issue()
     return {
         "form": form,
         "station": station,
@@ -105,18 +108,20 @@ def _form_context(request, form, *, station=None, problem="", photos_dropped=Fal
         "captcha_token": token,
         "captcha_image": _captcha_image(token),
         "photos_dropped": photos_dropped,
+        "sms": sms,
+        "sms_pending": bool(kept),
     }
 
 
 def _render_form(
-    request, form, *, station=None, status=200, problem="", photos_dropped=False
+    request, form, *, station=None, status=200, problem="", photos_dropped=False, sms=None
 ) -> HttpResponse:
     if form.is_bound:
         form.load_choices()  # a bound form validates without them
         if form.errors:
             photos_dropped = photos_dropped or bool(form.files.getlist("photos"))
     context = _form_context(
-        request, form, station=station, problem=problem, photos_dropped=photos_dropped
+        request, form, station=station, problem=problem, photos_dropped=photos_dropped, sms=sms
     )
     response = render(request, "petitions/public_new.html", context, status=status)
     add_never_cache_headers(response)  # it carries single-use tokens
@@ -236,9 +241,10 @@ def _as_shared_page(html: str, context: dict) -> str | None:
 def _refilled_form(request) -> tuple[PetitionForm, models.Model | None]:
     """Return an unbound form holding what was typed (for a refusal before validation)."""
     kept = ("county", "township", "village", "category", "title", "description",
-            "citizen_name", "citizen_phone", "client_token")  # fmt: skip
+            "citizen_name", "citizen_phone", "client_token", "captcha_token")  # fmt: skip
     initial = {key: request.POST.get(key, "") for key in kept}
     initial["wants_feedback"] = bool(request.POST.get("wants_feedback"))
+    initial["consent"] = bool(request.POST.get("consent"))
     station = open_station(request.POST.get("station_id"))
     if station is not None:
         initial["station_id"] = station.pk
@@ -305,10 +311,27 @@ def petition_new(request):
     return _petition_form(request)
 
 
-@csrf_protect
+def _csrf_refused(request, reason: str) -> HttpResponse:
+    """Answer a failed CSRF check (a lost cookie, a page left open for long) with the form as
+    it was typed and a fresh token, never with a page that loses it. Photos are not kept: a
+    browser cannot be given files back."""
+    form, station = _refilled_form(request)
+    problem = _(
+        "Your issue was not sent: the page had expired. What you typed is kept below; type "
+        "the new check code and submit again."
+    )
+    dropped = bool(request.FILES.getlist("photos"))
+    return _render_form(
+        request, form, station=station, status=403, problem=problem, photos_dropped=dropped
+    )
+
+
+@errorpages.csrf_protect_with(_csrf_refused)
 def _petition_form(request):
     if request.method != "POST":
         return _blank_page(request)
+    if "send_sms_code" in request.POST:
+        return _send_sms_code(request)
     token = _valid_token(request.POST.get("client_token", ""))
     if token:  # a retry or double click of a submission that already went through
         codes = Petition.objects.filter(client_token=token).order_by()
@@ -346,6 +369,19 @@ def _petition_form(request):
         form.add_error(FORM_FIELD_OF.get(error.field or ""), error.message)
         return _render_form(request, form, station=station)
     return _receipt(request, petition.tracking_code)
+
+
+def _send_sms_code(request) -> HttpResponse:
+    """The form's "code by text message" button (it works without the page's script): send
+    the code and show the form again as it was typed, with the same picture token."""
+    form, station = _refilled_form(request)
+    outcome = captcha_sms.send(
+        request, request.POST.get("captcha_token", ""), request.POST.get("citizen_phone", "")
+    )
+    dropped = bool(request.FILES.getlist("photos"))
+    return _render_form(
+        request, form, station=station, status=outcome.status, photos_dropped=dropped, sms=outcome
+    )
 
 
 @require_safe

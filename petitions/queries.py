@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from petitions.models import Category, Petition
 from portal import access, deadlines
 from portal.filters import IdFilter, RegionSubtreeFilter, StrictFilterSet, YesNoFilter
-from portal.models import Region
 
 State = Petition.State
 # A reply deadline this close (in calendar days) turns the light yellow.
@@ -85,21 +84,6 @@ def may_see_citizen(user, petition: Petition) -> bool:
     )
 
 
-def region_choices(user) -> list[Region]:
-    """Return the regions offered in the list's region filter: the user's own subtrees, down
-    two levels below the highest grant (a county sees its townships and villages)."""
-    if _is_superuser(user):
-        regions = Region.objects.filter(level__lte=Region.Level.TOWNSHIP)
-    else:
-        paths = access.region_paths(user, access.VIEW)
-        if not paths:
-            return []
-        top = min(path.strip("/").count("/") + 1 for path in paths)
-        deepest = min(top + 2, Region.Level.VILLAGE)
-        regions = access.visible(user, Region.objects.filter(level__lte=deepest))
-    return list(regions.order_by("path").only("pk", "name", "level", "path")[:300])
-
-
 def state_counts(user) -> dict[str, int]:
     """Return the number of visible issues per state (every state present, zero or not)."""
     rows = (
@@ -156,6 +140,23 @@ class OverdueFilter(YesNoFilter):
         return qs.filter(overdue_q()) if value else qs
 
 
+class DueSoonFilter(YesNoFilter):
+    """``?due_soon=true``: only the issues whose reply deadline is near (yellow light)."""
+
+    def filter(self, qs, value):
+        return qs.filter(due_soon_q()) if value else qs
+
+
+def due_soon_q(today: datetime.date | None = None) -> Q:
+    """Select issues being handled whose deadline is at most ``NEAR_DAYS`` days away."""
+    today = today or timezone.localdate()
+    return Q(
+        state=State.FORWARDED,
+        due_on__gte=today,
+        due_on__lte=today + datetime.timedelta(days=deadlines.NEAR_DAYS),
+    )
+
+
 class PetitionFilter(StrictFilterSet):
     """The filters of the list of issues (the desk list and ``/api/v1/petitions/``)."""
 
@@ -174,7 +175,11 @@ class PetitionFilter(StrictFilterSet):
     overdue = OverdueFilter(
         label=_("Overdue only"), help_text=_("Only list issues past the reply deadline")
     )
+    due_soon = DueSoonFilter(
+        label=_("Due soon"),
+        help_text=_("Only list issues whose reply deadline is at most three days away"),
+    )
 
     class Meta:
         model = Petition
-        fields = ["state", "category", "region", "department", "overdue"]
+        fields = ["state", "category", "region", "department", "overdue", "due_soon"]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from petitions import public, public_form
-from portal import captcha
+from portal import captcha, captcha_sms
 
 app_name = "petitions"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("results/<int:pk>/", public.result, name="result"),
     path("regions/<int:pk>/children/", public_form.region_children, name="region_children"),
     path("captcha/", captcha.image_view, name="captcha"),
+    path("captcha/sms/", captcha_sms.send_view, name="captcha_sms"),
 ]

@@ -332,6 +332,25 @@ def can_use_admin(user) -> bool:
     return _is_active(user) and user.is_staff
 
 
+def may_edit_calendar(user) -> bool:
+    """Return True when ``user`` may enter and correct holidays and make-up workdays.
+
+    The calendar is one table for every region (the State Council's notice holds for the
+    whole country), so a county or township office does not change it for everybody: the
+    office of a whole city does (a manage grant on a city: its staff and leaders), and
+    superusers. Every office may read it."""
+    if not _is_active(user):
+        return False
+    if user.is_superuser:
+        return True
+    return any(_path_level(path) == Region.Level.CITY for path in region_paths(user, MANAGE))
+
+
+def _path_level(path: str) -> int:
+    """Return the level of the region at ``path`` ("/33/" is a city, "/33/3302/" below it)."""
+    return path.strip("/").count("/") + 1
+
+
 # --- roles ---------------------------------------------------------------------------
 
 

@@ -35,7 +35,17 @@ def _too_many(request, message):
     return render(request, "portal/too_many.html", {"message": message, "signin": True}, status=429)
 
 
-class LoginView(auth_views.LoginView):
+class PlatformNameMixin:
+    """Django's auth views put the host's name in ``site_name``; the pages name the platform
+    (``portal.context_processors.site``)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.pop("site_name", None)
+        return context
+
+
+class LoginView(PlatformNameMixin, auth_views.LoginView):
     """Sign-in with a rate limit per client address and a lockout per account."""
 
     template_name = "registration/login.html"
@@ -164,7 +174,7 @@ def password_reset(request):
     return render(request, "registration/password_reset.html", {"form": form})
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(PlatformNameMixin, auth_views.PasswordResetConfirmView):
     """Choose a new password from the link; the account's lockout ends with it."""
 
     template_name = "registration/password_reset_confirm.html"
@@ -180,5 +190,5 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+class PasswordResetCompleteView(PlatformNameMixin, auth_views.PasswordResetCompleteView):
     template_name = "registration/password_reset_complete.html"

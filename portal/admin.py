@@ -1,11 +1,26 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.utils.dates import WEEKDAYS
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from portal import access, vocabulary
-from portal.admin_base import ReadOnlyScopedAdmin, RegionTreeFilter, ScopedAdmin
+from portal import access, events, vocabulary
+from portal.admin_base import (
+    ReadOnlyScopedAdmin,
+    RegionTreeFilter,
+    ScopedAdmin,
+    admin_message_text,
+    state_labels,
+)
+from portal.context_processors import site as site_context
 from portal.models import (
     CalendarDay,
     CalendarYear,
@@ -19,9 +34,27 @@ from portal.models import (
     User,
 )
 
-admin.site.site_header = _("Deputy work portal · administration")
-admin.site.site_title = _("Deputy work portal")
+# The platform's name, as on the portal's pages (``PORTAL_SITE_NAME`` or the default). Not the
+# template variable ``site_name``: Django's sign-in page sets that to the host's name.
+admin.site.site_header = admin.site.site_title = lazy(
+    lambda: site_context(None)["site_name"], str
+)()
 admin.site.index_title = _("Work desk")
+# Django's password pages, with the header's links of every other admin page.
+admin.site.password_change_template = "admin/portal/password_change_form.html"
+admin.site.password_change_done_template = "admin/portal/password_change_done.html"
+
+
+# Audit actions written here besides the core's own (``events.Action``).
+ADMIN_DELETE = "admin_delete"
+vocabulary.register_actions(
+    {
+        ADMIN_DELETE: _("Deleted in the admin"),
+        "region_grant_add": _("Region grant given"),
+        "region_grant_change": _("Region grant changed"),
+        "region_grant_delete": _("Region grant removed"),
+    }
+)
 
 
 class RegionPathFilter(RegionTreeFilter):
@@ -56,14 +89,20 @@ class EventAdmin(ReadOnlyScopedAdmin):
         "actor",
         "target_repr",
         "action_cell",
-        "from_state",
-        "to_state",
+        "from_cell",
+        "to_cell",
         "region",
     ]
     list_filter = [RegionTreeFilter]  # no value filter on action: DISTINCT over 1M rows
     list_select_related = ["actor", "region"]
     search_fields = ["=target_id", "=action"]
-    readonly_fields = [f.name for f in Event._meta.fields]
+    # Codes read as words: the action and states by their labels, and of the details only
+    # the admin's change message (the rest are the workflow's codes, kept for the API).
+    fields = [
+        "created_at", "actor", "region", "target_type", "target_id", "target_repr",
+        "action_cell", "from_cell", "to_cell", "note", "message_cell",
+    ]  # fmt: skip
+    readonly_fields = fields
     date_hierarchy = None
 
     def get_actions(self, request):
@@ -73,11 +112,49 @@ class EventAdmin(ReadOnlyScopedAdmin):
     def action_cell(self, event):
         return vocabulary.action_label(event.action)
 
+    @staticmethod
+    def _state(event, code: str) -> str:
+        if not code:
+            return "-"
+        model = ContentType.objects.get_for_id(event.target_type_id).model_class()
+        return state_labels(model).get(code, code)
+
+    @admin.display(description=_("from state"))
+    def from_cell(self, event):
+        return self._state(event, event.from_state)
+
+    @admin.display(description=_("to state"))
+    def to_cell(self, event):
+        return self._state(event, event.to_state)
+
+    @admin.display(description=_("details"))
+    def message_cell(self, event):
+        return (event.data or {}).get("message") or "-"
+
+
+class PasswordStateWidget(forms.Widget):
+    """Say whether the account has a password, not the hash's algorithm, salt and digits."""
+
+    read_only = True  # the admin draws it for people who may only look, too
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if value and not value.startswith(UNUSABLE_PASSWORD_PREFIX):
+            return format_html("<div>{}</div>", gettext("A password is set."))
+        return format_html("<div>{}</div>", gettext("No password set."))
+
+
+class AccountChangeForm(UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].widget = PasswordStateWidget()
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, ScopedAdmin):
     """Accounts: scoped staff may look; only superusers create and change accounts."""
 
+    form = AccountChangeForm
     list_display = ["username", "full_name", "kind", "region", "department", "is_active"]
     list_filter = ["kind", "is_active", RegionTreeFilter]
     list_select_related = ["region", "department"]
@@ -101,14 +178,64 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
         return self.has_change_permission(request)
 
 
+PERMISSION_VERBS = {
+    "add": _("Add %(model)s"),
+    "change": _("Change %(model)s"),
+    "delete": _("Delete %(model)s"),
+    "view": _("View %(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    """Return a Django permission's name for people: Django stores "Can add <model>" in
+    English when it creates the row, so the label is built from the model's own name."""
+    model = permission.content_type.model_class()
+    verb, _sep, model_name = permission.codename.partition("_")
+    if model is not None and verb in PERMISSION_VERBS and model_name == model._meta.model_name:
+        name = PERMISSION_VERBS[verb] % {"model": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)
+    app = model._meta.app_config.verbose_name if model is not None else ""
+    return f"{app} | {name}" if app else name
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PermissionGroupAdmin(DjangoGroupAdmin):
+    """Django's groups, with the permissions named in Chinese."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "permissions":
+            # guardian's generic tables are unused: grants live in direct tables
+            field.queryset = field.queryset.exclude(content_type__app_label="guardian")
+            field.label_from_instance = permission_label
+        return field
+
+
 @admin.register(RegionUserObjectPermission)
 class RegionGrantAdmin(admin.ModelAdmin):
     """Region grants (roles) are given by superusers; every change is audited."""
 
-    list_display = ["user", "content_object", "permission"]
+    list_display = ["user_cell", "region_cell", "permission_cell"]
     list_select_related = ["user", "content_object", "permission"]
     search_fields = ["=user__username"]
     autocomplete_fields = ["user", "content_object"]
+    labels = {"user": _("user"), "content_object": _("region"), "permission": _("right")}
+
+    @admin.display(description=_("user"), ordering="user__username")
+    def user_cell(self, grant):
+        return grant.user
+
+    @admin.display(description=_("region"), ordering="content_object__path")
+    def region_cell(self, grant):
+        return grant.content_object
+
+    @admin.display(description=_("right"))
+    def permission_cell(self, grant):
+        return gettext(grant.permission.name)
 
     @staticmethod
     def _superuser(request) -> bool:
@@ -134,11 +261,14 @@ class RegionGrantAdmin(admin.ModelAdmin):
             kwargs["queryset"] = access.Permission.objects.filter(
                 content_type__app_label="portal", codename__in=access.SCOPE_CODENAMES.values()
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in self.labels:
+            kwargs["label"] = self.labels[db_field.name]
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "permission":
+            field.label_from_instance = lambda permission: gettext(permission.name)
+        return field
 
     def _audit(self, request, grant, action):
-        from portal import events
-
         events.record(
             actor=request.user,
             target=grant.content_object,
@@ -205,7 +335,7 @@ class NotificationAdmin(ReadOnlyScopedAdmin):
     list_select_related = ["recipient"]
     search_fields = ["=recipient__username", "=target_id"]
     fields = [
-        "addressee", kind_cell, "subject", "body", "url", "target_type", "target_id",
+        "addressee", kind_cell, "subject", "body", "link", "target_type", "target_id",
         "created_at", "read_at", "delivered_at", "failed_at", "emailed_at", "texted_at",
         "in_digest", "attempts", "last_error",
     ]  # fmt: skip
@@ -217,6 +347,12 @@ class NotificationAdmin(ReadOnlyScopedAdmin):
     @admin.display(description=_("to"))
     def addressee(self, obj: Notification) -> str:
         return str(obj.recipient) if obj.recipient_id else access.mask_phone(obj.phone)
+
+    @admin.display(description=_("link"))
+    def link(self, obj: Notification):
+        if not obj.url:
+            return "-"
+        return format_html('<a href="{}">{}</a>', obj.url, gettext("Open the link"))
 
 
 @admin.register(Reminder)
@@ -315,8 +451,55 @@ class CalendarDayForm(forms.ModelForm):
         return cleaned
 
 
+class CalendarAdmin(admin.ModelAdmin):
+    """The holiday calendar: every office reads it; the office of a whole city enters and
+    corrects it (``access.may_edit_calendar``), as do accounts given Django's permissions.
+    Every addition, change and deletion is written to the audit trail."""
+
+    def _may_edit(self, request, django_right) -> bool:
+        user = request.user
+        return access.can_use_admin(user) and (access.may_edit_calendar(user) or django_right)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        user = request.user
+        return access.can_use_admin(user) and (
+            access.is_office(user) or super().has_view_permission(request, obj)
+        )
+
+    def has_add_permission(self, request):
+        return self._may_edit(request, super().has_add_permission(request))
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, super().has_change_permission(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request, super().has_delete_permission(request, obj))
+
+    def log_addition(self, request, obj, message):
+        events.record(
+            actor=request.user, target=obj, action=events.Action.ADMIN_CREATE,
+            data={"message": admin_message_text(message)},
+        )  # fmt: skip
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        events.record(
+            actor=request.user, target=obj, action=events.Action.ADMIN_CHANGE,
+            data={"message": admin_message_text(message)},
+        )  # fmt: skip
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            events.record(actor=request.user, target=obj, action=ADMIN_DELETE)
+        return super().log_deletions(request, queryset)
+
+
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(CalendarAdmin):
     """Holidays and make-up workdays: staff enter a new year from the State Council's notice
     (or ``manage.py import_calendar``), then mark the year as known under calendar years."""
 
@@ -332,10 +515,38 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(CalendarAdmin):
     """A year listed here is known: its dates are no longer flagged for review."""
 
     list_display = ["year", "source"]
 
 
 from portal import admin_signin  # noqa: E402,F401  (failed sign-ins and releasing accounts)
+
+# Words of the admin that come from Django's templates (newer than its Chinese catalogue),
+# django-guardian and DRF's tokens (no Chinese catalogue of their own; django-axes's are in
+# ``admin_signin``). Named here so that ``makemessages`` keeps them in the portal's catalogue.
+THIRD_PARTY_MESSAGES = (
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    gettext_noop("Error:"),
+    gettext_noop("Forgotten your login credentials?"),
+    gettext_noop("In case you’ve forgotten, you are:"),
+    gettext_noop("Search"),
+    gettext_noop("Unknown"),
+    # django-guardian
+    gettext_noop("Permissions"),
+    gettext_noop("Permissions saved."),
+    gettext_noop("User identification"),
+    gettext_noop("Object permissions"),
+    gettext_noop("This user does not exist"),
+    gettext_noop("This group does not exist"),
+    # Django REST framework's tokens
+    gettext_noop("Auth Token"),
+    gettext_noop("Created"),
+    gettext_noop("Token"),
+    gettext_noop("Tokens"),
+    gettext_noop("User"),
+)

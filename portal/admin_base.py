@@ -10,10 +10,12 @@ import json
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +24,33 @@ from portal import access, deadlines, events
 from portal.errors import DomainError
 from portal.models import Region
 from portal.pagination import EstimatedCountPaginator
+
+
+def _boolean_icon(value):
+    """Django's yes/no icon, with its text for screen readers in Chinese (Django writes
+    "True" and "False"). Every list, read-only field and inline of the admin draws it."""
+    icon = {True: "yes", False: "no", None: "unknown"}[value]
+    text = {True: _("Yes"), False: _("No"), None: _("Unknown")}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text)
+
+
+# Django's helpers import the icon from this module when they draw it, so this one is used.
+admin_list._boolean_icon = _boolean_icon
+
+
+def state_labels(model) -> dict[str, str]:
+    """Return {code: label} for the states an audit event of ``model`` records: those of its
+    state field, then those of its other choice fields (an evaluation records its rating),
+    and yes/no for the flags some events record as "true"/"false"."""
+    labels = {"true": _("Yes"), "false": _("No")}
+    if model is None:
+        return labels
+    state_field = getattr(model, "state_field", "state")
+    fields = [field for field in model._meta.concrete_fields if field.choices]
+    fields.sort(key=lambda field: field.name == state_field)  # the state field's labels win
+    for field in fields:
+        labels.update((str(code), str(label)) for code, label in field.flatchoices)
+    return labels
 
 
 class RegionTreeFilter(admin.SimpleListFilter):
@@ -171,7 +200,7 @@ class ScopedAdmin(admin.ModelAdmin):
             actor=request.user,
             target=obj,
             action=events.Action.ADMIN_CREATE,
-            data={"message": _message_text(message)},
+            data={"message": admin_message_text(message)},
         )
         return super().log_addition(request, obj, message)
 
@@ -180,7 +209,7 @@ class ScopedAdmin(admin.ModelAdmin):
             actor=request.user,
             target=obj,
             action=events.Action.ADMIN_CHANGE,
-            data={"message": _message_text(message)},
+            data={"message": admin_message_text(message)},
         )
         return super().log_change(request, obj, message)
 
@@ -188,6 +217,11 @@ class ScopedAdmin(admin.ModelAdmin):
         obj = self.get_object(request, unquote(object_id))
         if not self.has_view_permission(request, obj):
             raise Http404(_("No such object."))
+        labels = state_labels(type(obj))
+        rows = list(events.history(obj)[:500])
+        for event in rows:
+            event.from_label = labels.get(event.from_state, event.from_state)
+            event.to_label = labels.get(event.to_state, event.to_state)
         context = {
             **self.admin_site.each_context(request),
             "title": _("History: %s") % obj,
@@ -195,14 +229,20 @@ class ScopedAdmin(admin.ModelAdmin):
             "object": obj,
             "opts": self.model._meta,
             "app_label": self.model._meta.app_label,
-            "events": events.history(obj)[:500],
+            "events": rows,
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.object_history_template, context)
 
 
-def _message_text(message) -> str:
+def _has_own_label(model, name: str) -> bool:
+    """Return True when the model field ``name`` declares a verbose name (Django's default is
+    the field's name, in English)."""
+    return model._meta.get_field(name).verbose_name != name.replace("_", " ")
+
+
+def admin_message_text(message) -> str:
     """Return the admin's change message as the readable sentence the history shows."""
     if isinstance(message, str):
         return message
@@ -211,6 +251,21 @@ def _message_text(message) -> str:
 
 class ReadOnlyScopedAdmin(ScopedAdmin):
     """An admin whose rows nobody changes through the admin."""
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # The region key a child table copies from its parent often has no verbose name of
+        # its own (Django would write "Region"): shown under the core's word instead.
+        if "region" in fields and not _has_own_label(self.model, "region"):
+            fields = ["region_cell" if name == "region" else name for name in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "region_cell"]
+
+    @admin.display(description=gettext_lazy("region"))
+    def region_cell(self, obj):
+        return obj.region
 
     def has_add_permission(self, request):
         return False

@@ -12,6 +12,7 @@ class PortalConfig(AppConfig):
         from portal import (
             access,  # noqa: F401  (registers the scope rules of portal models)
             events,
+            menu,  # noqa: F401  (adds its links to the side menu)
             notifications,  # noqa: F401  (registers the rule of Notification, its kind)
             tasks,  # noqa: F401  (registers the core's Celery tasks, queued by name)
             vocabulary,

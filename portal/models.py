@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -186,6 +187,10 @@ class RegionUserObjectPermission(UserObjectPermissionBase):
         verbose_name = _("region grant (user)")
         verbose_name_plural = _("region grants (users)")
 
+    def __str__(self) -> str:
+        # guardian's own names the permission by its code (manage_scope)
+        return f"{self.content_object} · {self.user} · {gettext(self.permission.name)}"
+
 
 def handlers_of(department_ids):
     """Return the active handlers (accounts) of the given handling units, in a fixed order:
@@ -267,7 +272,7 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.target_repr} · {self.action}"
+        return f"{self.target_repr} · {vocabulary.action_label(self.action)}"
 
 
 class CalendarYear(models.Model):
@@ -491,3 +496,6 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{vocabulary.kind_label(self.kind)} {self.target_id} {self.threshold}"
+
+
+from portal.tablemodels import ExportJob, SavedView, TablePreference  # noqa: E402, F401

@@ -162,6 +162,26 @@ def _count_in(cache_key: str, window: int) -> int:
     return _count_local(cache, cache_key, window)
 
 
+def count(cache_key: str, window: int) -> int:
+    """Add one to the counter ``cache_key`` of a fixed ``window`` (seconds); return it."""
+    return _count(cache_key, window)
+
+
+def cache_set(cache_key: str, value, timeout: int) -> None:
+    """Set a value in the cache, or in this process's fallback while the cache is down."""
+    try:
+        cache.set(cache_key, value, timeout)
+    except CACHE_DOWN as error:
+        _degraded(error).set(cache_key, value, timeout)
+
+
+def cache_delete(cache_key: str) -> None:
+    try:
+        cache.delete(cache_key)
+    except CACHE_DOWN as error:
+        _degraded(error).delete(cache_key)
+
+
 def hit(scope: str, key: str) -> bool:
     """Count one attempt; return False when the limit of ``scope`` is exceeded."""
     limit, window = settings.RATE_LIMITS[scope]

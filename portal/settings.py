@@ -33,6 +33,7 @@ DEV_SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "portal.errorpages.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "portal.context_processors.staff",
                 "portal.inbox.unread",
             ],
         },
@@ -206,6 +208,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "daily-digest": {
         "task": "portal.send_digests",
         "schedule": crontab(hour=int(os.environ.get("DIGEST_HOUR", "8")), minute=0),
+    },
+    # Long exports of staff lists the broker lost; export files older than a day removed.
+    "sweep-exports": {
+        "task": "portal.sweep_exports",
+        "schedule": 300.0,
+        "options": {"expires": 290.0},
     },
 }
 
@@ -335,6 +343,11 @@ RATE_LIMITS = {
     "track_ip": (int(os.environ.get("RATE_TRACK_IP_COUNT", "20")), 600),
     "track_code": (int(os.environ.get("RATE_TRACK_CODE_COUNT", "20")), 3600),
     "captcha_ip": (int(os.environ.get("RATE_CAPTCHA_IP_COUNT", "60")), 600),
+    # The check code by text message (the image captcha's alternative): per address, and
+    # per phone once a minute and a few times a day.
+    "captcha_sms_ip": (int(os.environ.get("RATE_CAPTCHA_SMS_IP_COUNT", "10")), 3600),
+    "captcha_sms_phone": (1, 60),
+    "captcha_sms_phone_day": (int(os.environ.get("RATE_CAPTCHA_SMS_PHONE_COUNT", "5")), 86400),
 }
 
 LOGGING = {

@@ -43,3 +43,19 @@ def run_sweeps(kinds: list[str] | None = None) -> dict:
 def send_password_reset(user_id: int, base_url: str) -> None:
     """Send an account's password reset link by email and SMS."""
     accounts.send_reset(user_id, base_url)
+
+
+@shared_task(name="portal.run_export", acks_late=True)
+def run_export(job_id: int) -> str:
+    """Write a long export of a staff list (``portal.tables.exports``)."""
+    from portal.tables import exports
+
+    return exports.run(job_id)
+
+
+@shared_task(name="portal.sweep_exports", acks_late=True)
+def sweep_exports() -> dict:
+    """Queue exports the broker lost; delete export files older than a day."""
+    from portal.tables import exports
+
+    return exports.sweep()

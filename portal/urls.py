@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from petitions import api as petitions_api
-from portal import accounts, api, inbox, views
+from portal import accounts, api, errorpages, inbox, views
 from stations import api as stations_api
 from supervision import api as supervision_api
 from supervision.suggestions import api as suggestions_api
@@ -41,6 +41,7 @@ urlpatterns = [
     path("desk/inbox/<int:pk>/", inbox.inbox_open, name="inbox_open"),
     path("desk/inbox/read-all/", inbox.inbox_read_all, name="inbox_read_all"),
     path("desk/inbox/settings/", inbox.inbox_preferences, name="inbox_preferences"),
+    path("desk/", include("portal.desk_urls")),
     path("desk/", include("stations.desk_urls")),
     path("desk/", include("petitions.desk_urls")),
     path("desk/", include("supervision.desk_urls")),
@@ -63,6 +64,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("favicon.ico", errorpages.favicon),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/login/", accounts.admin_login),
@@ -70,3 +72,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
 ]
+
+# Error pages in Chinese, in the product's look (portal/errorpages.py).
+handler400 = "portal.errorpages.bad_request"
+handler403 = "portal.errorpages.permission_denied"
+handler404 = "portal.errorpages.page_not_found"
+handler500 = "portal.errorpages.server_error"

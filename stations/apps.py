@@ -10,7 +10,9 @@ class StationsConfig(AppConfig):
         from portal import vocabulary
         from stations import (
             access_rules,  # noqa: F401  (registers the scope rules)
+            menu,  # noqa: F401  (adds its links to the side menu)
             reminders,  # noqa: F401  (registers the reminder sweeps)
+            tables,  # noqa: F401  (registers the staff tables for the export worker)
         )
         from stations import vocabulary as words
 

@@ -4,28 +4,32 @@ office's statistics and double-contact compliance, and each deputy's archive."""
 import datetime
 import io
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal import access
 from portal.errors import DomainError, show_on_form
-from portal.filters import filter_list
-from portal.pagination import EstimatedCountPaginator
 from stations import queries, workflow
 from stations.forms import MatterFormSet, ReceptionForm
-from stations.models import Reception, Representative, Station
+from stations.models import Reception, ReceptionMatter, Representative, Station
 
 
-def _deputies_of(stations):
-    return Representative.objects.filter(stations__in=stations).distinct().order_by("name")
+def _station_id(value, stations) -> int | None:
+    """Return ``value`` as the id of one of ``stations``, else None."""
+    value = str(value or "")
+    if value.isascii() and value.isdecimal() and stations.filter(pk=int(value)).exists():
+        return int(value)
+    return None
 
 
 def _matters_from(formset) -> list[workflow.MatterInput]:
@@ -36,87 +40,84 @@ def _matters_from(formset) -> list[workflow.MatterInput]:
             answer=f.cleaned_data.get("answer", ""),
             citizen_name=f.cleaned_data.get("citizen_name", ""),
             citizen_phone=f.cleaned_data.get("citizen_phone", ""),
+            category=f.cleaned_data.get("category", "")
+            if f.cleaned_data["outcome"] == ReceptionMatter.Outcome.FORWARDED
+            else "",
         )
         for f in formset.forms
         if f.cleaned_data and (f.cleaned_data.get("content") or "").strip()
     ]
 
 
-# The station box lists the user's stations when there are few; beyond, ?station= still works.
-STATION_CHOICES = 100
-RECEPTION_FILTERS = ("station", "date_from", "date_to")
-
-
-def _reception_filter_fields(request, form) -> list[str]:
-    """Name the filter fields the reception list shows, with a station box of few choices."""
-    for name in ("date_from", "date_to"):
-        form.fields[name].widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    stations = list(
-        access.visible(request.user, Station.objects.only("id", "name")).order_by("name", "pk")[
-            : STATION_CHOICES + 1
-        ]
-    )
-    if len(stations) > STATION_CHOICES:
-        return ["date_from", "date_to"]
-    form.fields["station"].widget = forms.Select(
-        choices=[("", _("All")), *((station.pk, station.name) for station in stations)]
-    )
-    return list(RECEPTION_FILTERS)
-
-
-@login_required
-def reception_list(request):
-    """The receptions the user sees, newest first, filtered by station, region and period.
-    A filter that is not one, or a value that does not fit it, is shown beside the filter
-    bar with an empty list."""
-    receptions = (
-        access.visible(request.user, Reception.objects.all())
-        .select_related("station")
-        .annotate(matter_count=Count("matters"))
-        .order_by("-date", "-id")
-    )
-    filters, receptions = filter_list(request, queries.ReceptionFilter, receptions)
-    form = filters.form
-    shown = _reception_filter_fields(request, form)
-    page = EstimatedCountPaginator(receptions, 20).get_page(request.GET.get("page"))
-    editable = set(
-        access.visible(request.user, Reception.objects.filter(pk__in=[r.pk for r in page]), access.MANAGE)
-        .values_list("pk", flat=True)
+def _saved_message(user, reception, *, updated=False, known_issue_ids=frozenset()) -> str:
+    """Say that ``reception`` was recorded (or ``updated``) and which citizen issues its
+    forwarded matters became (those not in ``known_issue_ids``): linked to the issue's page when ``user`` may open
+    it, else by tracking code."""
+    issues = [
+        matter.petition
+        for matter in reception.matters.filter(petition__isnull=False)
+        .exclude(petition_id__in=known_issue_ids)
+        .select_related("petition")
+        .order_by("id")
+    ]
+    if not issues:
+        if updated:
+            return _("The reception has been updated.")
+        return _("The reception has been recorded.")
+    links = format_html_join(
+        "、", "{}", ((_issue_link(user, issue),) for issue in issues)
     )  # fmt: skip
-    kept = request.GET.copy()
-    kept.pop("page", None)
-    return render(
-        request,
-        "stations/desk_reception_list.html",
-        {
-            "page": page,
-            "editable": editable,
-            "can_record": queries.recording_stations(request.user).exists(),
-            "filter_fields": [form[name] for name in shown],
-            "filter_names": shown,
-            "filter_errors": filters.errors if filters.is_bound else {},
-            "filtered": filters.is_bound,
-            "pager_query": kept.urlencode(),
-        },
-    )
+    if updated:
+        text = ngettext(
+            "The reception has been updated. %(count)d citizen issue was created: %(issues)s",
+            "The reception has been updated. %(count)d citizen issues were created: %(issues)s",
+            len(issues),
+        )
+    else:
+        text = ngettext(
+            "The reception has been recorded. %(count)d citizen issue was created: %(issues)s",
+            "The reception has been recorded. %(count)d citizen issues were created: %(issues)s",
+            len(issues),
+        )
+    return mark_safe(conditional_escape(text) % {"count": len(issues), "issues": links})  # noqa: S308
+
+
+def _issue_link(user, issue) -> str:
+    if access.can(user, access.VIEW, issue):
+        url = reverse("petitions_desk:petition_detail", args=[issue.pk])
+        return format_html('<a href="{}">{}</a>', url, issue.tracking_code)
+    return conditional_escape(issue.tracking_code)
 
 
 @login_required
 def reception_new(request):
-    stations = queries.recording_stations(request.user)
+    """Log a reception; the form opens ready: the usual station chosen (``?station=`` picks
+    another; the page's script reloads the deputies that way), only its deputies listed with
+    the user ticked, today, one person. The saved message links the issues it created."""
+    user = request.user
+    stations = queries.recording_stations(user)
     if not stations.exists():
         raise PermissionDenied(_("You are not a deputy of any station."))
-    form = ReceptionForm(request.POST or None, stations=stations, deputies=_deputies_of(stations))
-    if request.method == "GET":
-        mine = Representative.objects.filter(user=request.user).first()
-        if mine is not None:
-            form.fields["deputies"].initial = [mine.pk]
+    if request.method == "POST":
+        station_id = _station_id(request.POST.get("station"), stations)
+    else:
+        station_id = _station_id(request.GET.get("station"), stations)
+        if station_id is None:
+            station_id = queries.usual_station_id(user, stations)
+    deputies = queries.station_deputies(station_id)
+    initial = {
+        "station": station_id,
+        "deputies": list(deputies.filter(user_id=user.pk).values_list("pk", flat=True)),
+    }
+    form = ReceptionForm(
+        request.POST or None, initial=initial, stations=stations, deputies=deputies
+    )
     formset = MatterFormSet(request.POST or None, prefix="matters")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
-            workflow.reception_record(
-                actor=request.user, station_id=data["station"].pk, date=data["date"],
+            reception = workflow.reception_record(
+                actor=user, station_id=data["station"].pk, date=data["date"],
                 form=data["form"], people_count=data["people_count"],
                 deputy_ids=[d.pk for d in data["deputies"]], summary=data["summary"],
                 matters=_matters_from(formset),
@@ -124,13 +125,23 @@ def reception_new(request):
         except DomainError as exc:
             show_on_form(form, exc)
         else:
-            messages.success(request, _("The reception has been recorded."))
+            messages.success(request, _saved_message(user, reception))
             return redirect("stations_desk:reception_list")
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "stations/desk_reception_form.html", {"form": form, "formset": formset, "is_new": True},
+        request, "stations/desk_reception_form.html",
+        {"form": form, "formset": formset, "is_new": True, "stations_to_switch": _switchable(stations)},
         status=status,
     )  # fmt: skip
+
+
+# Without script, the form lists the user's other stations as links when there are few.
+SWITCH_LINKS = 10
+
+
+def _switchable(stations) -> list:
+    found = list(stations.only("pk", "name")[: SWITCH_LINKS + 1])
+    return found if 1 < len(found) <= SWITCH_LINKS else []
 
 
 @login_required
@@ -141,10 +152,12 @@ def reception_edit(request, pk):
     can_edit = access.can(request.user, access.MANAGE, reception)
     if not can_edit and request.method == "POST":
         raise PermissionDenied(_("This reception can no longer be changed by you."))
+    forwarded = reception.matters.filter(petition__isnull=False).select_related("petition")
     if not can_edit:
         return render(
             request, "stations/desk_reception_detail.html",
-            {"reception": reception, "matters": reception.matters.all(), "deputies": reception.deputies.all()},
+            {"reception": reception, "matters": reception.matters.select_related("petition"),
+             "deputies": reception.deputies.all()},
         )  # fmt: skip
     stations = Station.objects.filter(pk=reception.station_id)
     initial = {
@@ -158,11 +171,13 @@ def reception_edit(request, pk):
         for m in reception.matters.filter(petition_id__isnull=True)
     ]  # fmt: skip
     form = ReceptionForm(
-        request.POST or None, initial=initial, stations=stations, deputies=_deputies_of(stations)
-    )
+        request.POST or None, initial=initial, stations=stations,
+        deputies=queries.station_deputies(reception.station_id),
+    )  # fmt: skip
     formset = MatterFormSet(request.POST or None, initial=matters_initial, prefix="matters")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
+        known = {m.petition_id for m in forwarded}
         try:
             workflow.reception_update(
                 actor=request.user, reception_id=reception.pk, date=data["date"], form=data["form"],
@@ -172,10 +187,10 @@ def reception_edit(request, pk):
         except (DomainError, PermissionDenied) as exc:
             show_on_form(form, exc if isinstance(exc, DomainError) else DomainError(str(exc)))
         else:
-            messages.success(request, _("The reception has been updated."))
+            message = _saved_message(request.user, reception, updated=True, known_issue_ids=known)
+            messages.success(request, message)
             return redirect("stations_desk:reception_list")
     status = 400 if request.method == "POST" else 200
-    forwarded = reception.matters.filter(petition__isnull=False).select_related("petition")
     return render(
         request, "stations/desk_reception_form.html",
         {"form": form, "formset": formset, "is_new": False, "reception": reception,
@@ -203,21 +218,29 @@ def _staff_only(user) -> None:
 def statistics(request):
     _staff_only(request.user)
     date_from, date_to = _period(request)
-    nodes = queries.station_statistics(request.user, date_from, date_to)
+    nodes, hidden = queries.statistics_rows(
+        queries.station_statistics(request.user, date_from, date_to)
+    )
     # A whole city has thousands of stations: list them only for a smaller jurisdiction.
     show_stations = sum(len(node.stations) for node in nodes) <= STATION_ROWS
     return render(
         request, "stations/desk_statistics.html",
-        {"nodes": nodes, "year": date_from.year, "years": _years(), "show_stations": show_stations},
+        {"nodes": nodes, "year": date_from.year, "years": _years(date_from.year),
+         "show_stations": show_stations, "hidden": hidden},
     )  # fmt: skip
 
 
 STATION_ROWS = 300
 
 
-def _years() -> list[int]:
+def _years(shown: int | None = None) -> list[int]:
+    """Return the years of the year box, newest first: the last five, and the year shown
+    when it is outside them, so the box always shows the year on the page."""
     this_year = timezone.localdate().year
-    return list(range(this_year, this_year - 5, -1))
+    years = list(range(this_year, this_year - 5, -1))
+    if shown is not None and shown not in years:
+        years = sorted([*years, shown], reverse=True)
+    return years
 
 
 @login_required
@@ -232,7 +255,8 @@ def contact_compliance(request):
             "deputies": deputies if show_all else [d for d in deputies if not d.compliant],
             "deputy_total": len(deputies),
             "short_total": sum(1 for d in deputies if not d.compliant),
-            "members": members, "year": date_from.year, "years": _years(), "show_all": show_all,
+            "members": members, "year": date_from.year, "years": _years(date_from.year),
+            "show_all": show_all,
             "quota": queries.HOUSEHOLD_QUOTA, "visits_quota": queries.VISITS_PER_HOUSEHOLD,
         },
     )  # fmt: skip
@@ -248,7 +272,7 @@ def _archive_of(request, pk) -> dict:
         if year and year.isascii() and year.isdecimal() and 2000 <= int(year) <= 2100
         else None
     )
-    return queries.archive(representative, year) | {"year": year, "year_choices": _years()}
+    return queries.archive(representative, year) | {"year": year, "year_choices": _years(year)}
 
 
 @login_required

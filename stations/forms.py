@@ -14,7 +14,7 @@ class ReceptionForm(forms.Form):
     )
     form = forms.ChoiceField(label=_("Form of reception"), choices=Reception.Form.choices)
     people_count = forms.IntegerField(
-        label=_("People received"), min_value=0, max_value=10_000,
+        label=_("People received"), min_value=0, max_value=10_000, initial=1,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )  # fmt: skip
     deputies = forms.ModelMultipleChoiceField(
@@ -31,14 +31,19 @@ class ReceptionForm(forms.Form):
         self.fields["station"].queryset = stations
         self.fields["deputies"].queryset = deputies
         self.fields["date"].initial = timezone.localdate
-        if stations.count() == 1:
-            self.fields["station"].initial = stations.first()
 
     def clean_date(self):
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return date
+
+
+def _issue_categories() -> list[tuple[str, str]]:
+    """The categories of citizen issues, read from the issue a matter links to (stations does
+    not import the petitions models)."""
+    issue = ReceptionMatter._meta.get_field("petition").related_model
+    return [("", _("Choose a category")), *issue._meta.get_field("category").choices]
 
 
 class MatterForm(forms.Form):
@@ -53,6 +58,10 @@ class MatterForm(forms.Form):
         label=_("Answer given on the spot"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
+    category = forms.ChoiceField(
+        label=_("Category of the citizen issue"), required=False, choices=_issue_categories,
+        help_text=_("A forwarded matter becomes a citizen issue of this category."),
+    )  # fmt: skip
     citizen_name = forms.CharField(
         label=_("Citizen's name (optional)"), required=False, max_length=64
     )
@@ -64,11 +73,11 @@ class MatterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("outcome") == ReceptionMatter.Outcome.ANSWERED
-            and not (data.get("answer") or "").strip()
-        ):
+        outcome = data.get("outcome")
+        if outcome == ReceptionMatter.Outcome.ANSWERED and not (data.get("answer") or "").strip():
             self.add_error("answer", _("Write down the answer given on the spot."))
+        if outcome == ReceptionMatter.Outcome.FORWARDED and not data.get("category"):
+            self.add_error("category", _("Choose a category."))
         return data
 
 

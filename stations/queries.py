@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import access
@@ -161,6 +164,73 @@ def recording_stations(user):
     return visible.filter(Q(pk__in=own) | Q(pk__in=managed)).order_by("name")
 
 
+def usual_station_id(user, stations) -> int | None:
+    """Return the id of the station among ``stations`` where ``user`` most likely logs a
+    reception now: that of their latest reception (present at or recorded by them), else the
+    first station they entered as a deputy, else the only one of ``stations``."""
+    present = Reception.deputies.through.objects.filter(representative__user=user)
+    latest = (
+        Reception.objects.filter(
+            Q(pk__in=present.values("reception_id")) | Q(recorded_by=user),
+            station__in=stations.values("pk"),
+        )
+        .order_by("-date", "-id")
+        .values_list("station_id", flat=True)
+        .first()
+    )
+    if latest is not None:
+        return latest
+    first = (
+        StationMembership.objects.filter(
+            representative__user=user, station__in=stations.values("pk")
+        )
+        .order_by("joined_on", "id")
+        .values_list("station_id", flat=True)
+        .first()
+    )
+    if first is not None:
+        return first
+    only = list(stations.values_list("pk", flat=True)[:2])
+    return only[0] if len(only) == 1 else None
+
+
+def station_deputies(station_id: int | None):
+    """Return the active deputies of station ``station_id`` (none without a station), by name:
+    those a reception there may list as present."""
+    if station_id is None:
+        return Representative.objects.none()
+    return Representative.objects.filter(stations=station_id, is_active=True).order_by("name", "id")
+
+
+def desk_todo(user) -> list[dict]:
+    """Return the duty shifts ``user`` takes today at an open station whose reception they
+    have not logged yet, each with the link to log it, for the desk's to-do list (one query)."""
+    logged = Reception.objects.filter(
+        Q(recorded_by_id=user.pk) | Q(deputies__user_id=user.pk),
+        station_id=OuterRef("station_id"), date=OuterRef("date"),
+    )  # fmt: skip
+    shifts = (
+        DutyShift.objects.filter(
+            date=timezone.localdate(), deputies__user_id=user.pk, station__is_active=True
+        )
+        .exclude(Exists(logged))
+        .select_related("station")
+        .order_by("start_time", "id")[:5]
+    )
+    return [
+        {
+            "text": gettext("On duty today at %(station)s, %(start)s–%(end)s: log the reception")
+            % {
+                "station": shift.station.name,
+                "start": shift.start_time.strftime("%H:%M"),
+                "end": shift.end_time.strftime("%H:%M"),
+            },
+            "url": f"{reverse('stations_desk:reception_new')}?station={shift.station_id}",
+        }
+        for shift in shifts
+    ]
+
+
 @dataclass
 class Figures:
     receptions: int = 0
@@ -175,6 +245,12 @@ class Figures:
         self.matters += other.matters
         self.solved += other.solved
         self.stations += other.stations
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether every figure of the period is zero (the number of stations is where
+        they are, not what they did)."""
+        return not (self.receptions or self.people or self.matters or self.solved)
 
 
 @dataclass
@@ -240,6 +316,27 @@ def station_statistics(
         if ancestors:
             ancestors[-1].stations.append((station, figures))
     return sorted(regions.values(), key=lambda node: node.region.path)
+
+
+def statistics_rows(nodes: list[RegionFigures]) -> tuple[list[RegionFigures], bool]:
+    """Return the rows of ``station_statistics`` worth showing, and whether any was left
+    out: the top rows (the totals of the jurisdiction) always; a region below them, and a
+    station line, only when one of its figures of the period is not zero."""
+    paths = {node.region.path for node in nodes}
+    hidden = False
+    shown = []
+    for node in nodes:
+        parent = node.region.ancestor_paths[-2:-1]
+        is_top = not parent or parent[0] not in paths
+        if node.figures.is_empty and not is_top:
+            hidden = True
+            continue
+        stations = [
+            (station, figures) for station, figures in node.stations if not figures.is_empty
+        ]
+        hidden = hidden or len(stations) < len(node.stations)
+        shown.append(RegionFigures(node.region, node.figures, stations))
+    return shown, hidden
 
 
 @dataclass

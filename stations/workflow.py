@@ -40,6 +40,7 @@ class MatterInput:
     answer: str = ""
     citizen_name: str = ""
     citizen_phone: str = ""
+    category: str = ""  # of the citizen issue a forwarded matter becomes; "" is "other"
 
 
 def _may_record_at(actor, station: Station) -> bool:
@@ -107,14 +108,14 @@ def _create_matters(reception: Reception, matters: Sequence[MatterInput]) -> lis
     )
 
 
-def _forward(actor, matter: ReceptionMatter) -> None:
+def _forward(actor, matter: ReceptionMatter, category: str = "") -> None:
     """Make a forwarded matter a citizen issue of the station's region (转交办理) and link
     the matter to it; the issue's workflow tells ``matter_issue_settled`` how it ended."""
     reception = matter.reception
     petition = petitions_workflow.petition_from_reception(
         actor=actor, region_id=reception.region_id, station_id=reception.station_id,
         content=matter.content, citizen_name=matter.citizen_name,
-        citizen_phone=matter.citizen_phone,
+        citizen_phone=matter.citizen_phone, category=category,
     )  # fmt: skip
     matter.petition = petition
     matter.save(update_fields=["petition"])
@@ -141,9 +142,9 @@ def reception_record(
     reception.deputies.set(deputies)
     created = _create_matters(reception, matters)
     forwarded = 0
-    for matter in created:
+    for matter, given in zip(created, matters, strict=True):
         if matter.outcome == ReceptionMatter.Outcome.FORWARDED:
-            _forward(actor, matter)
+            _forward(actor, matter, given.category)
             forwarded += 1
     events.record(
         actor=actor, target=reception, action=Action.RECEPTION_RECORD, after="recorded",
@@ -187,13 +188,13 @@ def reception_update(
         replaced = reception.matters.filter(petition_id__isnull=True)
         solved_before = {(m.content, m.outcome): m.solved for m in replaced}
         replaced.delete()
-        for matter in _create_matters(reception, matters):
+        for matter, given in zip(_create_matters(reception, matters), matters, strict=True):
             key = (matter.content, matter.outcome)
             if key in solved_before and solved_before[key] != matter.solved:
                 matter.solved = solved_before[key]
                 matter.save(update_fields=["solved"])
             if matter.outcome == ReceptionMatter.Outcome.FORWARDED:
-                _forward(actor, matter)
+                _forward(actor, matter, given.category)
     events.record(
         actor=actor, target=reception, action=Action.RECEPTION_UPDATE,
         data={"matters": None if matters is None else len(matters)},

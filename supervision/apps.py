@@ -10,6 +10,8 @@ class SupervisionConfig(AppConfig):
         from portal import vocabulary
         from supervision import (
             access_rules,  # noqa: F401  (registers the scope rules)
+            menu,  # noqa: F401  (adds its links to the side menu)
+            tables,  # noqa: F401  (the staff table, for the export worker)
         )
         from supervision import vocabulary as words
 

@@ -1,7 +1,8 @@
-"""Signed-in pages of supervision matters: the office's list and statistics, a new matter
-made from citizen issues, and one matter with the actions that fit its state and the user —
-the office (study, group, department and deadline, publication), the group's members (work
-log, evaluation, from a phone) and the responsible department (progress, completion).
+"""Signed-in pages of supervision matters (the list is ``supervision.tables``): the
+statistics, a new matter made from citizen issues, and one matter with the actions that fit
+its state and the user — the office (study, group, department and deadline, publication),
+the group's members (work log, evaluation, from a phone) and the responsible department
+(progress, completion).
 
 Every read goes through ``supervision.queries``; every change is a ``supervision.workflow``
 function. The matter page is a ``portal.desk.ObjectDesk``: a refused change re-renders the
@@ -25,16 +26,13 @@ from petitions.models import Petition
 from portal import access
 from portal.desk import DeskAction, ObjectDesk
 from portal.errors import DomainError, show_on_form
-from portal.filters import filter_list, labelled_errors
 from portal.models import Region
-from portal.pagination import EstimatedCountPaginator
 from portal.views import private_file
 from supervision import forms as f
 from supervision import queries, workflow
 from supervision.models import GroupMember, Matter, WorkLog
 
 State = Matter.State
-PAGE_SIZE = 20
 OFFICE, MEMBER, UNIT = "office", "member", "unit"
 
 
@@ -210,30 +208,6 @@ matter_desk = MatterDesk()
 
 
 # --- pages -----------------------------------------------------------------------------------
-
-
-@login_required
-def matter_list(request):
-    """The office's matters in its jurisdiction; a deputy's own groups; a unit's matters.
-    Filters: ``queries.MatterFilter`` (a wrong one is shown beside the filter bar, 400)."""
-    user = request.user
-    filterset, matters = filter_list(request, queries.MatterFilter, queries.matters_for(user))
-    page = EstimatedCountPaginator(matters, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    for matter in page:
-        matter.light = queries.deadline_light(matter, today)
-    chosen = getattr(filterset.form, "cleaned_data", {})
-    context = {
-        "page": page,
-        "states": State.choices,
-        "state": chosen.get("state") or "",
-        "mine": bool(chosen.get("mine")),
-        "overdue": bool(chosen.get("overdue")),
-        "filter_errors": labelled_errors(filterset) if filterset.is_bound else {},
-        "may_create": _may_create(user),
-    }
-    status = 400 if context["filter_errors"] else 200
-    return render(request, "supervision/desk_list.html", context, status=status)
 
 
 def _may_create(user) -> bool:

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from supervision import desk
+from portal.tables import table_view
+from supervision import desk, tables
 
 app_name = "supervision_desk"
 
 urlpatterns = [
-    path("matters/", desk.matter_list, name="matter_list"),
+    path("matters/", table_view(tables.table), name="matter_list"),
     path("matters/new/", desk.matter_new, name="matter_new"),
     path("matters/statistics/", desk.matter_statistics, name="statistics"),
     path("matters/photos/<int:log_pk>/", desk.log_photo, name="log_photo"),

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import django_filters
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import access, deadlines
@@ -50,6 +52,20 @@ def my_matters(user) -> QuerySet[Matter]:
         "group__matter_id"
     )
     return Matter.objects.filter(pk__in=mine).select_related("region", "department")
+
+
+def desk_todo(user) -> list[dict]:
+    """Return the matters whose group ``user`` sits in and whose round waits for the group's
+    evaluation (一事一评), each with the link to the matter, for the desk's to-do list (one
+    query)."""
+    waiting = my_matters(user).filter(state=State.EVALUATING).order_by("due_on", "id")[:5]
+    return [
+        {
+            "text": gettext("Evaluate with your group: %(title)s") % {"title": matter.title},
+            "url": reverse("supervision_desk:matter_detail", args=[matter.pk]),
+        }
+        for matter in waiting
+    ]
 
 
 def deadline_light(matter: Matter, today: datetime.date | None = None) -> str:
@@ -141,6 +157,11 @@ class MatterStats:
     def first_evaluation_rate(self) -> float | None:
         return 100 * self.closed_first_round / self.closed if self.closed else None
 
+    @property
+    def is_empty(self) -> bool:
+        """Whether every figure is zero: nothing opened, closed or due in the period."""
+        return not (self.opened or self.closed or self.rounds_due)
+
 
 def matter_statistics(
     regions: list[Region], start: datetime.date, end: datetime.date
@@ -200,3 +221,48 @@ def matter_statistics(
 def evaluated_rounds(matter: Matter) -> QuerySet[Round]:
     has = Evaluation.objects.filter(round=OuterRef("pk"))
     return matter.rounds.annotate(evaluated=Exists(has)).select_related("department")
+
+
+# --- the staff table's extra filters (supervision.tables) -------------------------------------
+
+
+def due_soon_q(today: datetime.date | None = None) -> Q:
+    """Select matters in handling whose deadline is at most ``NEAR_DAYS`` days away (the
+    yellow light)."""
+    today = today or timezone.localdate()
+    return Q(
+        state=State.HANDLING,
+        due_on__gte=today,
+        due_on__lte=today + datetime.timedelta(days=deadlines.NEAR_DAYS),
+    )
+
+
+def todo_q(user) -> Q:
+    """Select what waits for ``user``: their groups' evaluations (一事一评), the listed
+    matters awaiting the office's study, the matters their unit is handling."""
+    found = Q(pk__in=my_matters(user).filter(state=State.EVALUATING).values("pk"))
+    if access.is_office(user, access.MANAGE):
+        listed = Matter.objects.filter(state=State.LISTED)
+        found |= Q(pk__in=access.visible(user, listed, access.MANAGE).values("pk"))
+    if getattr(user, "department_id", None):
+        found |= Q(state=State.HANDLING, department_id=user.department_id)
+    return found
+
+
+class MatterTableFilter(MatterFilter):
+    """The desk table's filters: the list's own and the presets' (my to-do, due soon)."""
+
+    todo = YesNoFilter(method="filter_todo", label=_("My to-do only"))
+    due_soon = YesNoFilter(
+        method="filter_due_soon", label=_("Due soon"),
+        help_text=_("Only matters in handling whose deadline is at most three days away"),
+    )  # fmt: skip
+
+    def filter_todo(self, queryset, name, value: bool):
+        if not value:
+            return queryset
+        user = getattr(self.request, "user", None)
+        return queryset.filter(todo_q(user)) if user is not None else queryset.none()
+
+    def filter_due_soon(self, queryset, name, value: bool):
+        return queryset.filter(due_soon_q()) if value else queryset

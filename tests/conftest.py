@@ -70,5 +70,13 @@ def redis_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _menu_counts_every_request(settings):
+    """The side menu keeps its counts a minute; tests count them on every request, so that a
+    page costs the same number of queries each time (tests/portal/test_nav.py tests the
+    keeping)."""
+    settings.NAV_COUNT_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -163,10 +163,14 @@ class CandidateAdmin(WorkflowFormAdmin):
 
 class ResultInline(ReadOnlyScopedInline):
     model = VoteResult
-    fields = readonly_fields = ["candidate", "yes", "no", "abstain", "rank", "status"]
+    fields = readonly_fields = ["project", "yes", "no", "abstain", "rank", "status"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("candidate")
+
+    @admin.display(description=gettext_lazy("candidate project"))
+    def project(self, result):
+        return result.candidate
 
 
 @admin.register(Vote)

@@ -10,6 +10,8 @@ class VotingConfig(AppConfig):
         from portal import vocabulary
         from voting import (
             access_rules,  # noqa: F401  (registers the scope rules)
+            menu,  # noqa: F401  (adds its links to the side menu)
+            tables,  # noqa: F401  (registers the staff tables for the export worker)
         )
         from voting import vocabulary as words
 

@@ -7,7 +7,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal import captcha, images
+from portal import captcha_sms, images
+from portal.formfields import TypedTextField
 from voting.models import Choice, Cycle, Milestone, Rating
 
 MAX_PHOTOS = 6
@@ -26,13 +27,14 @@ class ProposalForm(forms.Form):
         error_messages={"required": _("Choose a cycle."),
                         "invalid_choice": _("This cycle is no longer taking proposals.")},
     )  # fmt: skip
-    title = forms.CharField(label=_("Project title"), max_length=100)
-    description = forms.CharField(
-        label=_("What should be done, where, and who benefits"), max_length=5000,
+    # No maxlength attribute on the texts: a browser would cut a pasted text silently.
+    title = TypedTextField(label=_("Project title"), max_length=100, counter=True)
+    description = TypedTextField(
+        label=_("What should be done, where, and who benefits"), max_length=5000, counter=True,
         widget=forms.Textarea(attrs={"rows": 6}),
     )  # fmt: skip
-    proposer_name = forms.CharField(label=_("Your name (optional)"), max_length=64, required=False)
-    proposer_phone = forms.CharField(
+    proposer_name = TypedTextField(label=_("Your name (optional)"), max_length=64, required=False)
+    proposer_phone = TypedTextField(
         label=_("Your phone number (optional)"), max_length=30, required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )  # fmt: skip
@@ -61,12 +63,14 @@ class ProposalForm(forms.Form):
         return value
 
     def clean_captcha(self) -> str:
-        token = self.cleaned_data.get("captcha_token", "")
+        """Take the picture's digits or the code sent by text message to the phone typed."""
         answer = self.cleaned_data["captcha"]
-        if not captcha.is_valid_token(token):
-            raise forms.ValidationError(_("The check code has expired. Type the new one."))
-        if not captcha.check(token, answer, self.cleaned_data.get("client_token", "")):
-            raise forms.ValidationError(_("The check code is wrong. Type the new one."))
+        captcha_sms.validate(
+            self.cleaned_data.get("captcha_token", ""),
+            answer,
+            phone=str(self.data.get("proposer_phone", "")),
+            owner=self.cleaned_data.get("client_token", ""),
+        )
         return answer
 
 

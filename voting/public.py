@@ -11,9 +11,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from portal import captcha, ratelimit
+from portal import captcha, captcha_sms, errorpages, ratelimit
 from portal.errors import DomainError
 from voting import ballots, queries, workflow
 from voting.forms import ProposalForm, ReceiptForm
@@ -117,14 +118,58 @@ def receipt(request):
     return response
 
 
-def _render_proposal(request, form, status=200):
+def _render_proposal(request, form, status=200, problem="", sms=None):
     source = form.data if form.is_bound else form.initial
     token = source.get("client_token") or str(uuid.uuid4())
-    context = {"form": form, "client_token": token, "captcha_token": captcha.issue()}
+    kept = captcha_sms.kept_token(source.get("captcha_token"))  # a code sent is bound to it
+    context = {
+        "form": form, "client_token": token, "captcha_token": kept or captcha.issue(),
+        "problem": problem, "sms": sms, "sms_pending": bool(kept),
+    }  # fmt: skip
     return render(request, "voting/public_propose.html", context, status=status)
 
 
+def _typed_proposal(request) -> ProposalForm:
+    """Return an unbound form holding what was typed (for an answer before validation)."""
+    kept = ("cycle", "title", "description", "proposer_name", "proposer_phone", "client_token",
+            "captcha_token")  # fmt: skip
+    initial = {key: request.POST.get(key, "") for key in kept}
+    try:
+        initial["client_token"] = str(uuid.UUID(initial["client_token"]))
+    except ValueError:
+        del initial["client_token"]  # a new one is made
+    initial["consent"] = bool(request.POST.get("consent"))
+    return ProposalForm(initial=initial)
+
+
+def _proposal_csrf_refused(request, reason: str):
+    """Answer a failed CSRF check (a lost cookie, a page left open for long) with the form as
+    it was typed and a fresh token."""
+    problem = _(
+        "Your proposal was not sent: the page had expired. What you typed is kept below; type "
+        "the new check code and send it again."
+    )
+    response = _render_proposal(request, _typed_proposal(request), status=403,
+                                problem=problem)  # fmt: skip
+    add_never_cache_headers(response)
+    return response
+
+
+def _send_sms_code(request):
+    """The form's "code by text message" button (it works without a script): send the code
+    and show the form again as it was typed, with the same picture token."""
+    outcome = captcha_sms.send(
+        request, request.POST.get("captcha_token", ""), request.POST.get("proposer_phone", "")
+    )
+    response = _render_proposal(request, _typed_proposal(request), status=outcome.status,
+                                sms=outcome)  # fmt: skip
+    add_never_cache_headers(response)
+    return response
+
+
+@csrf_exempt  # checked by ``csrf_protect_with``: a refusal keeps what was typed
 @require_http_methods(["GET", "HEAD", "POST"])
+@errorpages.csrf_protect_with(_proposal_csrf_refused)
 def propose(request):
     """The citizens' proposal form (征集), with the same check code, rate limits and
     double-submit guard as the issue form."""
@@ -133,6 +178,8 @@ def propose(request):
         if request.GET.get("cycle", "").isdigit():
             initial["cycle"] = request.GET["cycle"]
         return _render_proposal(request, ProposalForm(initial=initial))
+    if "send_sms_code" in request.POST:
+        return _send_sms_code(request)
     token = request.POST.get("client_token", "")
     existing = Proposal.objects.filter(client_token=token).first() if token else None
     if existing is not None:

@@ -13,7 +13,8 @@ import django_filters
 from django import forms
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext_lazy
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -193,6 +194,18 @@ def open_votes_of(user):
         .annotate(has_voted=Exists(voted))
         .order_by("-opened_at", "-id")
     )
+
+
+def desk_todo(user) -> list[dict]:
+    """Return the open votes ``user`` has yet to cast, each with the link to the ballot, for
+    the desk's to-do list (one query)."""
+    return [
+        {
+            "text": gettext("Vote: %(title)s") % {"title": vote.cycle.title},
+            "url": reverse("voting_desk:ballot", args=[vote.pk]),
+        }
+        for vote in open_votes_of(user).filter(has_voted=False)[:5]
+    ]
 
 
 def adopted_projects_for(user):

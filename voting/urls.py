@@ -1,5 +1,6 @@
 from django.urls import path
 
+from portal import captcha_sms
 from voting import public
 
 app_name = "voting"
@@ -12,4 +13,5 @@ urlpatterns = [
     path("votes/<int:pk>/live/", public.live, name="live"),
     path("votes/<int:pk>/live.json", public.live_json, name="live_json"),
     path("receipt/", public.receipt, name="receipt"),
+    path("captcha/sms/", captcha_sms.send_view, name="captcha_sms"),
 ]

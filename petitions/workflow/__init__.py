@@ -15,6 +15,7 @@ Other apps and the pages import the functions from here.
 from petitions.workflow.closure import petition_close, petition_publish, petition_rate
 from petitions.workflow.handling import (
     DEFAULT_REPLY_DAYS,
+    NOT_FORWARDED_KINDS,
     petition_forward,
     petition_hand_back,
     petition_reply,
@@ -61,4 +62,5 @@ __all__ = [
     "petitions_group_act",
     "reply_working_days",
     "units_for",
+    "NOT_FORWARDED_KINDS",
 ]

@@ -4,6 +4,7 @@ reply deadline; the unit replies to the citizen, or hands the issue back with a 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,20 +31,56 @@ def reply_working_days(region: Region) -> int:
     return setting.working_days if setting else DEFAULT_REPLY_DAYS
 
 
+# The courts and the procuratorate decide their cases independently: the congress office does
+# not hand them a citizen's issue (they remain handling units of deputies' suggestions).
+NOT_FORWARDED_KINDS = (Department.Kind.COURT, Department.Kind.PROCURATORATE)
+
+
 def units_for(petition: Petition):
-    """Return the active handling units that may take the issue: those of its region and of
-    every region above it (a county matter goes up to a county department)."""
-    return Department.units_for(petition.region)
+    """Return the active handling units the office may forward the issue to, nearest first.
+
+    Routing follows where the issue is (反馈分流): a township matter goes to the township's
+    government, a county matter to a department of the county. So an issue of a township, or
+    of a village under it, goes to the units of that township (its government) or to the
+    departments of its county: never to a sibling township's government, nor over the
+    county's head to a city department. An issue of a county itself goes to the county's
+    departments or to the government of one of its townships; an issue of a city, to the
+    city's departments. Whoever forwards (township or county clerk) gets the same list: the
+    issue's place decides, not the clerk's level. Courts and procuratorates are never
+    offered (``NOT_FORWARDED_KINDS``).
+    """
+    region = petition.region
+    chain = region.ancestor_paths  # root first: chain[level - 1] is the region at that level
+    if region.level >= Region.Level.TOWNSHIP:
+        where = Q(
+            region__path__in=[
+                chain[Region.Level.TOWNSHIP - 1],
+                chain[Region.Level.COUNTY - 1],
+            ]
+        )
+    elif region.level == Region.Level.COUNTY:
+        where = Q(region=region) | Q(
+            region__parent=region, kind=Department.Kind.TOWNSHIP_GOVERNMENT
+        )
+    else:
+        where = Q(region=region)
+    return (
+        Department.objects.filter(where, is_active=True)
+        .exclude(kind__in=NOT_FORWARDED_KINDS)
+        .select_related("region")
+        .order_by("-region__level", "region__path", "name")
+    )
 
 
 @transaction.atomic
 def petition_forward(*, actor, petition_id: int, department_id: int, note: str = "") -> Petition:
-    """Assign the issue to a handling unit of its region or a region above, with a deadline."""
+    """Assign the issue to one of the units ``units_for`` offers for it, with a deadline."""
     petition = staff_petition(actor, petition_id)
     department = units_for(petition).filter(pk=department_id).first()
     if department is None:
         raise DomainError(
-            _("Choose a handling unit of the issue's region or above."), field="department"
+            _("This unit does not take issues of this place: choose one of the units offered."),
+            field="department",
         )
     petition.ensure_can_move_to(State.FORWARDED)
     if petition.state == State.REPLIED:  # handled again by another unit: a new round

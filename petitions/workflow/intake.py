@@ -106,16 +106,16 @@ def petition_submit(
 
 def petition_from_reception(
     *, actor, region_id: int, station_id: int, content: str, citizen_name: str = "",
-    citizen_phone: str = "",
+    citizen_phone: str = "", category: str = "",
 ) -> Petition:  # fmt: skip
     """Create the citizen issue of a matter forwarded at a station reception (转交办理).
 
     The entry point of ``stations``, which links its matter to the issue returned and
     learns that the issue settled through ``hooks.ISSUE_SETTLED``. A phone number that is
-    not one is left out rather than refusing the reception."""
+    not one is left out rather than refusing the reception; no ``category`` is "other"."""
     return petition_submit(
         actor=actor, channel=Channel.RECEPTION, region_id=region_id, station_id=station_id,
-        category=Category.OTHER, title=content.strip().splitlines()[0][:100],
+        category=category or Category.OTHER, title=content.strip().splitlines()[0][:100],
         description=content, citizen_name=citizen_name,
         citizen_phone=citizen_phone if is_phone(citizen_phone) else "", wants_feedback=False,
     )  # fmt: skip

@@ -35,3 +35,32 @@ def filter_errors(filterset):
     from portal.filters import labelled_errors
 
     return labelled_errors(filterset).items()
+
+
+@register.filter
+def cell(value) -> str:
+    """A table cell as a person reads it: Chinese dates, 是/否, “—” for nothing."""
+    import datetime
+
+    from django.utils.translation import gettext as _
+
+    from portal.tables.core import cn_date
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.date):
+        return cn_date(value)
+    return str(value)
+
+
+@register.simple_tag
+def querystring_without(query: str, *names: str) -> str:
+    """Return the URL query ``query`` without the parameters ``names``."""
+    from django.http import QueryDict
+
+    params = QueryDict(query, mutable=True)
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()

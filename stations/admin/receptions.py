@@ -16,7 +16,7 @@ MATTER_FIELDS = [
     "citizen_name",
     "citizen_phone",
     "solved",
-    "petition_id",
+    "petition_cell",
 ]
 
 
@@ -37,6 +37,10 @@ class ReceptionMatterInline(ScopedInline, admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=gettext_lazy("citizen issue"))
+    def petition_cell(self, matter):
+        return matter.petition_id or "-"  # the id only: no query per row
 
 
 @admin.register(Reception)

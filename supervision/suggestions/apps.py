@@ -14,7 +14,9 @@ class SuggestionsConfig(AppConfig):
         from portal import vocabulary
         from supervision.suggestions import (
             access_rules,  # noqa: F401  (registers the scope rules)
+            menu,  # noqa: F401  (adds its links to the side menu)
             reminders,  # noqa: F401  (registers the reminder sweeps)
+            tables,  # noqa: F401  (the staff table, for the export worker)
         )
         from supervision.suggestions import vocabulary as words
 

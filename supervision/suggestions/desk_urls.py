@@ -1,11 +1,13 @@
 from django.urls import path
 
+from portal.tables import table_view
+from supervision.suggestions import tables
 from supervision.suggestions.desk import detail, office, pages
 
 app_name = "suggestions_desk"
 
 urlpatterns = [
-    path("suggestions/", pages.suggestion_list, name="list"),
+    path("suggestions/", table_view(tables.table), name="list"),
     path("suggestions/new/", pages.suggestion_new, name="new"),
     path("suggestions/assign/", office.assign_batch, name="assign_batch"),
     path("suggestions/statistics/", office.statistics, name="statistics"),

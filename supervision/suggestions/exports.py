@@ -37,8 +37,10 @@ def ledger_workbook(suggestions, figures: queries.Figures, title: str) -> Workbo
     summary.append([_safe(title)])
     summary.append([_("Assigned"), figures.assigned])
     summary.append([_("Replied by the deadline"), figures.replied_in_time])
+    summary.append([_("First replies due"), figures.replies_due])
     summary.append([_("Rated"), figures.rated])
     summary.append([_safe(str(queries.FORMULAS["completion"])), figures.completion_rate])
+    summary.append([_safe(str(queries.FORMULAS["on_time"])), figures.on_time_rate])
     summary.append([_safe(str(queries.FORMULAS["reply"])), figures.reply_satisfaction_rate])
     summary.append(
         [_safe(str(queries.FORMULAS["implementation"])), figures.implementation_satisfaction_rate]

@@ -14,7 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import access, deadlines
@@ -33,6 +35,7 @@ LIGHT_RED, LIGHT_YELLOW = deadlines.LIGHT_RED, deadlines.LIGHT_YELLOW
 
 FORMULAS = {
     "completion": _("Completion rate (办结率) = suggestions replied by their deadline ÷ suggestions assigned"),
+    "on_time": _("On-time reply rate (按时答复率) = suggestions whose first reply came by its deadline ÷ suggestions whose first reply was due (replied, or past the deadline without a reply)"),
     "reply": _("Reply satisfaction rate (答复满意率) = (satisfied + basically satisfied with the reply) ÷ suggestions rated"),
     "implementation": _("Implementation satisfaction rate (落实满意率) = (satisfied + basically satisfied with the implementation) ÷ suggestions rated"),
     "basis_final": _("Each suggestion counts once, with the rating of its latest handling round."),
@@ -53,6 +56,24 @@ def suggestion_for(user, pk) -> Suggestion:
         "region", "origin_region", "session", "lead", "lead_unit", "committee"
     )
     return access.get_object_or_404(user, queryset, pk=pk)
+
+
+def desk_todo(user) -> list[dict]:
+    """Return the replied suggestions ``user`` led and has yet to rate (答复满意率 and
+    落实满意率), each with the link to the rating, for the desk's to-do list (one query)."""
+    replied = access.visible(
+        user,
+        Suggestion.objects.filter(
+            state=State.REPLIED, lead__user_id=user.pk, lead__is_active=True
+        ).only("pk", "title"),
+    ).order_by("id")[:5]
+    return [
+        {
+            "text": gettext("Rate the reply: %(title)s") % {"title": suggestion.title},
+            "url": reverse("suggestions_desk:detail", args=[suggestion.pk]),
+        }
+        for suggestion in replied
+    ]
 
 
 def unit_work(user, queryset: QuerySet[Suggestion] | None = None) -> QuerySet[Suggestion]:
@@ -209,6 +230,7 @@ class Figures:
     assigned: int = 0
     replied: int = 0
     replied_in_time: int = 0
+    replies_due: int = 0
     overdue: int = 0
     rated: int = 0
     reply_satisfied: int = 0
@@ -217,6 +239,16 @@ class Figures:
     @property
     def completion_rate(self) -> str:
         return percent(self.replied_in_time, self.assigned)
+
+    @property
+    def on_time_rate(self) -> str:
+        """按时答复率: first replies by the deadline ÷ first replies due (``FORMULAS``)."""
+        return percent(self.replied_in_time, self.replies_due)
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether every figure is zero (a roll-up row with nothing to show)."""
+        return not any(getattr(self, name) for name in self.__dataclass_fields__)
 
     @property
     def reply_satisfaction_rate(self) -> str:
@@ -243,6 +275,12 @@ def _aggregates(today: datetime.date) -> dict:
         "assigned": Count("pk", filter=Q(state__in=Suggestion.ASSIGNED_STATES)),
         "replied": Count("pk", filter=Q(first_replied_on__isnull=False)),
         "replied_in_time": Count("pk", filter=Q(replied_in_time=True)),
+        # A first reply is due once it came, or once its deadline passed without one.
+        "replies_due": Count(
+            "pk",
+            filter=Q(first_replied_on__isnull=False)
+            | Q(state=State.HANDLING, first_replied_on__isnull=True, due_on__lt=today),
+        ),
         "overdue": Count("pk", filter=overdue_q(today)),
         "rated": Count("pk", filter=~Q(**{reply_field: ""})),
         "reply_satisfied": Count("pk", filter=Q(**{f"{reply_field}__in": SATISFIED_VALUES})),
@@ -363,9 +401,11 @@ def _yes_no(value) -> str:
 
 
 def ledger_row(suggestion: Suggestion) -> list:
-    """Return one ledger row (the same cells on the page and in Excel)."""
+    """Return one ledger row (the same cells on the page and in Excel): the suggestion's
+    label (第N号, or 未编号-<id> before numbering), labels rather than codes, and dates as
+    dates (the page shows them as 2026年12月6日, the workbook as Excel dates)."""
     return [
-        suggestion.number or "",
+        suggestion.label,
         suggestion.session.name if suggestion.session_id else str(_("Between sessions")),
         suggestion.title,
         suggestion.lead.name,
@@ -374,11 +414,11 @@ def ledger_row(suggestion: Suggestion) -> list:
         suggestion.lead_unit.name if suggestion.lead_unit_id else "",
         "、".join(u.department.name for u in suggestion.co_units),
         suggestion.lead_leader,
-        timezone.localtime(suggestion.assigned_at).date().isoformat() if suggestion.assigned_at else "",
-        suggestion.due_on.isoformat() if suggestion.due_on else "",
-        suggestion.first_replied_on.isoformat() if suggestion.first_replied_on else "",
+        timezone.localtime(suggestion.assigned_at).date() if suggestion.assigned_at else "",
+        suggestion.due_on or "",
+        suggestion.first_replied_on or "",
         _yes_no(suggestion.replied_in_time),
-        suggestion.reply_class,
+        suggestion.get_reply_class_display() if suggestion.reply_class else "",
         suggestion.get_reply_rating_display() if suggestion.reply_rating else "",
         suggestion.get_implementation_rating_display() if suggestion.implementation_rating else "",
         suggestion.get_state_display(),
@@ -446,3 +486,90 @@ def desk_counts(user) -> list[DeskCounts]:
             to_rate=Count("pk", filter=Q(state=State.REPLIED, lead=rep)),
         )))  # fmt: skip
     return found
+
+
+# --- the staff table's filters and choices (supervision.suggestions.tables) --------------
+
+OFFICE_TODO = (State.FIRST_REVIEW, State.SUBMITTED, State.ACCEPTED)
+DEPUTY_TODO = (State.RETURNED, State.REPLIED)
+
+
+def todo_q(user) -> Q:
+    """Select what waits for ``user`` (the side menu counts the same): for the office, the
+    suggestions awaiting review or assignment it may act on; for a unit, those it handles;
+    for a lead deputy, those returned for revision and the replies to rate."""
+    found = Q(lead__user_id=user.pk, lead__is_active=True, state__in=DEPUTY_TODO)
+    if access.is_office(user, access.MANAGE):
+        waiting = Suggestion.objects.filter(state__in=OFFICE_TODO)
+        found |= Q(pk__in=access.visible(user, waiting, access.MANAGE).values("pk"))
+    if getattr(user, "department_id", None):
+        handled = UnitAssignment.objects.filter(department_id=user.department_id, active=True)
+        found |= Q(state=State.HANDLING, pk__in=handled.values("suggestion_id"))
+    return found
+
+
+class SuggestionTableFilter(SuggestionFilter):
+    """The desk table's filters: the list's own and the presets' (my to-do, due soon)."""
+
+    todo = YesNoFilter(label=_("My to-do only"), method="filter_todo")
+    due_soon = YesNoFilter(
+        label=_("Due soon"), method="filter_due_soon",
+        help_text=_("Only suggestions being handled whose reply deadline is near"),
+    )  # fmt: skip
+
+    def filter_todo(self, queryset, name, value):
+        if not value:
+            return queryset
+        user = getattr(self.request, "user", None)
+        return queryset.filter(todo_q(user)) if user is not None else queryset.none()
+
+    def filter_due_soon(self, queryset, name, value):
+        return queryset.filter(near_q()) if value else queryset
+
+
+def _paths_around(user) -> tuple[set[str], tuple[str, ...]]:
+    """Return the paths of the regions at and above the user's home region, unit and office
+    subtrees, and the office subtrees themselves (one query)."""
+    from portal.models import Department, Region
+
+    subtrees = access.region_paths(user, access.VIEW)
+    homes = Region.objects.filter(
+        Q(pk=user.region_id)
+        | Q(pk__in=Department.objects.filter(pk=user.department_id).values("region_id"))
+    ).values_list("path", flat=True)
+    above = {p for path in (*homes, *subtrees) for p in Region.ancestor_paths_of(path)}
+    return above, subtrees
+
+
+def session_choices(user, limit: int = 50) -> list[Session]:
+    """Return the sessions offered in the list's session box: those of the congresses at and
+    above the user's region or unit, and within the user's office subtrees, newest first."""
+    sessions = Session.objects.only("pk", "name", "opens_on")
+    if not user.is_superuser:
+        above, subtrees = _paths_around(user)
+        where = Q(region__path__in=above)
+        for path in subtrees:
+            where |= Q(region__path__startswith=path)
+        sessions = sessions.filter(where)
+    return list(sessions.order_by("-opens_on", "id")[:limit])
+
+
+def assignable_units(user):
+    """Return the active units the office ``user`` may assign to: those of the congresses
+    (township and above) it manages and of the regions above them (each suggestion's own
+    check is the workflow's: its region or above)."""
+    from portal.models import Department, Region
+
+    units = Department.objects.filter(
+        is_active=True, region__level__lte=Region.Level.TOWNSHIP
+    ).select_related("region")
+    if not user.is_superuser:
+        paths = access.region_paths(user, access.MANAGE)
+        if not paths:
+            return units.none()
+        above = {p for path in paths for p in Region.ancestor_paths_of(path)}
+        where = Q(region__path__in=above)
+        for path in paths:
+            where |= Q(region__path__startswith=path)
+        units = units.filter(where)
+    return units.order_by("-region__level", "region__path", "name")

@@ -1,5 +1,8 @@
 """Browser tests: Debian's chromium driven by Playwright against a live server."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import chromium_path
@@ -47,3 +50,31 @@ def desktop(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+AXE = Path(__file__).parent / "tools" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core (test tooling from npm, never served) on the open page and fail on any
+    serious or critical violation, naming the rule and the elements."""
+    if not AXE.exists():
+        if os.environ.get("PORTAL_REQUIRE_SERVICES") == "1":
+            pytest.fail("axe-core is missing: run `make e2e-tools` (needs npm)", pytrace=False)
+        pytest.skip("needs axe-core: run `make e2e-tools` (needs npm)")
+
+    def check(page, where: str = "") -> list[dict]:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        bad = [v for v in result["violations"] if v.get("impact") in BLOCKING]
+        report = "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+            for v in bad
+        )
+        assert not bad, f"axe found serious/critical violations on {where or page.url}:\n{report}"
+        return result["violations"]
+
+    return check

@@ -33,6 +33,7 @@ def test_deputy_logs_a_reception_on_a_phone(phone, live_server, sworld, browser)
     phone.get_by_role("button", name="再加一条").click()
     phone.locator("textarea[name='matters-1-content']").fill("去石浦的公交班次太少，早上挤不上车")
     phone.locator("input[name='matters-1-outcome'][value='forwarded']").check()
+    phone.locator("select[name='matters-1-category']").select_option("traffic")
     phone.locator("input[name='matters-1-citizen_phone']").fill("13800001111")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -41,7 +42,7 @@ def test_deputy_logs_a_reception_on_a_phone(phone, live_server, sworld, browser)
     phone.wait_for_load_state()
     if "/new/" in phone.url:  # show the form's errors when the save was refused
         phone.screenshot(path=str(SHOTS / "reception-form-refused.png"), full_page=True)
-        raise AssertionError(phone.locator("form").inner_text())
+        raise AssertionError(phone.locator("#reception-form").inner_text())
     phone.wait_for_url("**/desk/receptions/")
     assert "接待记录已保存" in phone.locator(".messages").inner_text()
 
@@ -52,7 +53,7 @@ def test_deputy_logs_a_reception_on_a_phone(phone, live_server, sworld, browser)
     staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
     sign_in(staff, live_server, "m_township")
     staff.goto(f"{live_server.url}/desk/receptions/")
-    staff.get_by_role("link", name="修改").first.click()
+    staff.locator("#staff-table tbody a").first.click()
     assert "去石浦的公交班次太少" in staff.content()  # shown as forwarded
     staff.goto(f"{live_server.url}/desk/petitions/")
     assert "去石浦的公交班次太少" in staff.content()  # and waiting for screening

@@ -4,6 +4,7 @@ name and phone, and the photos."""
 import io
 
 import pytest
+from django.utils.translation import gettext
 from PIL import Image
 
 from tests.petitions.conftest import submit
@@ -19,7 +20,7 @@ def test_handler_lands_on_the_issues_assigned_to_its_unit(client, pworld):
     client.force_login(pworld.handlers["townA1"])
     response = client.get(LIST)
     assert listed(response) == {mine.pk}
-    assert response.context["handler"] is True
+    assert response.context["title"] == gettext("Issues assigned to my unit")
     client.force_login(pworld.handlers["townA2"])
     assert listed(client.get(LIST)) == set()
 

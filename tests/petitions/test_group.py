@@ -39,6 +39,38 @@ def test_acting_on_the_group_moves_every_issue_and_audits_each(client, pworld):
     assert Event.objects.filter(action="petition_escalate", data__group=3).count() == 3
 
 
+def test_each_issue_of_a_group_has_a_checkbox_and_only_checked_ones_move(client, pworld):
+    bus = [submit(pworld, title=t, description=d) for t, d in BUS]
+    client.force_login(pworld.base.users["township"])
+    html = client.get("/desk/petitions/topics/", {"days": "30"}).content.decode()
+    for petition in bus:
+        assert f'name="petition" value="{petition.pk}"' in html
+    # The clerk unchecks the third issue: it stays as it was.
+    response = client.post(
+        "/desk/petitions/topics/act/",
+        {"petition": [bus[0].pk, bus[1].pk], "action": "accept"},
+        follow=True,
+    )
+    assert "2" in [str(m) for m in response.context["messages"]][0]
+    states = dict(Petition.objects.values_list("pk", "state"))
+    assert states[bus[0].pk] == states[bus[1].pk] == Petition.State.ACCEPTED
+    assert states[bus[2].pk] == Petition.State.SUBMITTED
+
+
+def test_the_checked_issues_of_a_group_become_one_supervision_matter(client, pworld):
+    bus = [submit(pworld, title=t, description=d) for t, d in BUS]
+    client.force_login(pworld.base.users["township"])
+    response = client.post(
+        "/desk/petitions/topics/act/", {"petition": [bus[2].pk, bus[0].pk], "action": "matter"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(
+        f"/desk/matters/new/?topic=1&petitions={bus[2].pk},{bus[0].pk}"
+    )
+    empty = client.post("/desk/petitions/topics/act/", {"action": "matter"}, follow=True)
+    assert list(empty.context["messages"])
+
+
 def test_a_group_with_a_foreign_issue_is_refused_whole(pworld):
     mine = submit(pworld)
     foreign = submit(pworld, region_key="townA2")

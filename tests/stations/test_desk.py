@@ -30,7 +30,7 @@ def post_data(station, present, matters, **overrides):
 
 ANSWERED = {"content": "村口路灯不亮", "outcome": "answered", "answer": "已联系村委会当天修复"}
 FORWARDED = {"content": "去石浦的公交班次太少", "outcome": "forwarded", "citizen_name": "李大姐",
-             "citizen_phone": "13800001111"}  # fmt: skip
+             "citizen_phone": "13800001111", "category": "traffic"}  # fmt: skip
 
 
 def test_deputy_logs_a_reception_with_an_answered_and_a_forwarded_matter(client, sworld):

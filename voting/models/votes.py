@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import Region
 from portal.states import StateMachine
@@ -167,9 +168,12 @@ class VoterRecord(models.Model):
 
 
 class Choice(models.TextChoices):
-    YES = "yes", _("Yes")
-    NO = "no", _("No")
-    ABSTAIN = "abstain", _("Abstain")
+    """A ballot's mark: 赞成 / 反对 / 弃权 (the "ballot" context keeps them apart from the
+    portal's plain yes/no, 是/否)."""
+
+    YES = "yes", pgettext_lazy("ballot", "Yes")
+    NO = "no", pgettext_lazy("ballot", "No")
+    ABSTAIN = "abstain", pgettext_lazy("ballot", "Abstain")
 
 
 class Ballot(models.Model):
@@ -210,7 +214,7 @@ class BallotChoice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.candidate_id}: {self.choice}"
+        return f"{self.candidate_id}: {self.get_choice_display()}"
 
 
 class PaperEntry(StateMachine, models.Model):
@@ -286,9 +290,9 @@ class VoteResult(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="results")
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="results")
-    yes = models.PositiveIntegerField(_("yes"))
-    no = models.PositiveIntegerField(_("no"))
-    abstain = models.PositiveIntegerField(_("abstain"))
+    yes = models.PositiveIntegerField(pgettext_lazy("ballot", "yes"))
+    no = models.PositiveIntegerField(pgettext_lazy("ballot", "no"))
+    abstain = models.PositiveIntegerField(pgettext_lazy("ballot", "abstain"))
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     status = models.CharField(_("result"), max_length=16, choices=Status.choices)
 

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal import access
 from portal.errors import DomainError
@@ -85,7 +86,11 @@ def _report_scope(request):
             "pk", "name", "level", "path"
         )[:300]
     )
-    form = f.ReportForm(request.GET, regions=regions)
+    # Without ?year= the page shows this year, and so does the year box.
+    query = request.GET.copy()
+    if not query.get("year", "").strip():
+        query["year"] = str(timezone.localdate().year)
+    form = f.ReportForm(query, regions=regions)
     form.is_valid()
     data = form.cleaned_data
     year = data.get("year") or timezone.localdate().year
@@ -98,12 +103,30 @@ def _report_scope(request):
     return form, year, region, rows
 
 
+# The note under a table whose all-zero rows were left out, per grouping.
+EMPTY_NOTES = {
+    "unit": gettext_lazy("Units with no data are not listed."),
+    "region": gettext_lazy("Regions with no data are not listed."),
+    "session": gettext_lazy("Sessions with no data are not listed."),
+    "period": gettext_lazy("Rows with no data are not listed."),
+}
+
+
+def _shown(rows: list[tuple[str, queries.Figures]], grouping: str) -> tuple[list, str]:
+    """Return the rows with a figure to show, and the note to print when some were left
+    out (else '')."""
+    shown = [(label, figures) for label, figures in rows if not figures.is_empty]
+    return shown, (str(EMPTY_NOTES[grouping]) if len(shown) < len(rows) else "")
+
+
 @login_required
 def statistics(request):
-    """办结率, 答复满意率, 落实满意率 with their formulas, by unit, region, session, period."""
+    """办结率, 按时答复率, 答复满意率, 落实满意率 with their formulas, by unit, region,
+    session, period."""
     form, year, region, rows = _report_scope(request)
     grouped = [
-        (queries.GROUPINGS[key][2], queries.figures_by(rows, key)) for key in queries.GROUPINGS
+        (queries.GROUPINGS[key][2], *_shown(queries.figures_by(rows, key), key))
+        for key in queries.GROUPINGS
     ]
     return render(request, "suggestions/desk_statistics.html", {
         "form": form, "year": year, "region": region, "total": queries.figures(rows),
@@ -117,11 +140,13 @@ def report(request):
     """The yearly handling report, printable: the figures and one row per suggestion."""
     form, year, region, rows = _report_scope(request)
     ledger = list(queries.ledger_queryset(rows))
+    by_unit, by_unit_hidden = _shown(queries.figures_by(rows, "unit"), "unit")
     return render(request, "suggestions/desk_report.html", {
         "form": form, "year": year, "region": region, "total": queries.figures(rows),
         "columns": queries.ledger_columns(), "rows": [queries.ledger_row(s) for s in ledger],
         "formulas": queries.FORMULAS, "basis": queries.basis_text(),
-        "by_unit": queries.figures_by(rows, "unit"), "query": request.GET.urlencode(),
+        "by_unit": by_unit, "by_unit_hidden": by_unit_hidden,
+        "query": form.data.urlencode(),
     })  # fmt: skip
 
 

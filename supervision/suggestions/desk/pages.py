@@ -1,6 +1,5 @@
-"""The suggestion list and the drafting pages (phone first): deputies draft and revise,
-seeing similar earlier suggestions while they write; everyone sees the suggestions in their
-scope, filtered by ``queries.SuggestionFilter`` (the API's filters too)."""
+"""The drafting pages (phone first): deputies draft and revise, seeing similar earlier
+suggestions while they write. The list of suggestions is ``supervision.suggestions.tables``."""
 
 from __future__ import annotations
 
@@ -8,47 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.errors import DomainError, show_on_form
-from portal.filters import filter_list, labelled_errors
 from portal.models import Region
-from portal.pagination import EstimatedCountPaginator
 from supervision.suggestions import forms as f
 from supervision.suggestions import queries, similar, workflow
 from supervision.suggestions.models import Session
-
-PAGE_SIZE = 20
-# The filters the list's bar shows; ``region`` and ``session`` are read from links too.
-BAR_FIELDS = ("state", "period", "overdue", "key", "unit_work")
-
-
-@login_required
-def suggestion_list(request):
-    """The suggestions the user sees, newest first, with deadline lights. A malformed or
-    unknown filter empties the list and is named beside the filter bar (400)."""
-    user = request.user
-    # A handler's unit work and own suggestions alike; ``unit_work`` narrows to the former.
-    filters, rows = filter_list(request, queries.SuggestionFilter, queries.suggestions_for(user))
-    has_unit = bool(getattr(user, "department_id", None))
-    bar = [
-        filters.form[name]
-        for name in BAR_FIELDS
-        if name != "unit_work" or has_unit or filters.form[name].value()
-    ]
-    page = EstimatedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    for s in page:
-        s.light = queries.deadline_light(s, today)
-    return render(
-        request, "suggestions/desk_list.html",
-        {"page": page, "filters": filters, "bar": bar, "filter_errors": labelled_errors(filters),
-         "is_deputy": queries.representative_of(user) is not None,
-         "is_office": queries.is_office(user)},
-        status=400 if filters.errors else 200,
-    )  # fmt: skip
-
 
 # --- drafting -------------------------------------------------------------------------
 

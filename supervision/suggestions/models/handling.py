@@ -4,12 +4,16 @@ deputy, co-handling opinions, replies, ratings (测评) and supervision records 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import deadlines
 from portal.models import Department, Region
 from supervision.suggestions.models.suggestion import ReplyClass, Satisfaction, Suggestion
+
+
+def _round(number: int) -> str:
+    return _("Round %(n)s") % {"n": number}
 
 
 class UnitAssignment(models.Model):
@@ -84,7 +88,8 @@ class HandlingDeadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.suggestion_id} #{self.round} {self.due_on}"
+        due = formats.date_format(self.due_on, "DATE_FORMAT")
+        return f"{self.suggestion.label} · {_round(self.round)} · {due}"
 
     def as_deadline(self, approved=None) -> deadlines.Deadline:
         """Return the computable deadline of this record and its approved extensions."""
@@ -238,11 +243,16 @@ class Reply(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.suggestion_id} #{self.round} {self.effective_class}"
+        return f"{self.suggestion.label} · {_round(self.round)} · {self.effective_class_label}"
 
     @property
     def effective_class(self) -> str:
         return self.office_class or self.reply_class
+
+    @property
+    def effective_class_label(self) -> str:
+        """Return the label of the class in force (the office's, else the unit's)."""
+        return str(ReplyClass(self.effective_class).label) if self.effective_class else ""
 
 
 class Rating(models.Model):
@@ -283,7 +293,7 @@ class Rating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.suggestion_id} #{self.round}"
+        return f"{self.suggestion.label} · {_round(self.round)}"
 
     @property
     def unsatisfied(self) -> bool:

@@ -240,10 +240,15 @@ class Suggestion(StateMachine, models.Model):
 
     @property
     def label(self) -> str:
-        """Return 第12号 for a numbered suggestion, else its internal id."""
+        """Return the one name of the suggestion on every page, export, notification and
+        in the admin: 第12号 once the session has numbered it, else 未编号-<id> (drafts,
+        suggestions awaiting review and those filed between sessions), which cannot be
+        mistaken for a number."""
         if self.number:
             return _("No. %(n)d") % {"n": self.number}
-        return f"#{self.pk}"
+        if self.pk is None:
+            return str(_("Unnumbered"))
+        return _("Unnumbered-%(id)d") % {"id": self.pk}
 
     @property
     def is_closed(self) -> bool:
@@ -294,7 +299,7 @@ class Submission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.suggestion_id} v{self.revision}"
+        return f"{self.suggestion.label} · {_('Submission %(n)s') % {'n': self.revision}}"
 
 
 class Review(models.Model):
@@ -342,4 +347,4 @@ class Review(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.suggestion_id} {self.get_decision_display()}"
+        return f"{self.suggestion.label} · {self.get_decision_display()}"

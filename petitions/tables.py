@@ -1,0 +1,168 @@
+"""The staff list of citizen issues as a table (``portal.tables``): the office's ledger and a
+handling unit's worklist, with bulk accept and forward through the workflow."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from petitions import queries, workflow
+from petitions.models import Petition, PetitionReply
+from portal import access
+from portal.models import Department, Region
+from portal.tables import BulkAction, Column, Preset, Table, register
+
+State = Petition.State
+
+
+def _citizen(row) -> str:
+    """The citizen as every list shows them: masked (the issue's page shows the rest to
+    those who need it)."""
+    return " ".join(p for p in (row.masked_name, row.masked_phone) if p)
+
+
+def _contact(row) -> str:
+    """The citizen in the export: in full for the managing office and the assigned unit,
+    who call them back; masked for everyone else."""
+    if getattr(row, "citizen_visible", False):
+        return " ".join(p for p in (row.citizen_name, row.citizen_phone) if p)
+    return _citizen(row)
+
+
+def forward_units(user):
+    """The active units offered to ``user`` for a bulk forward: those of the regions the user
+    manages and below them, and for a township's office its county's departments too — the
+    union of ``workflow.units_for`` over the issues the user may forward. Each issue's own
+    list is checked by the workflow, which refuses the rest one by one."""
+    units = Department.objects.filter(is_active=True).exclude(kind__in=workflow.NOT_FORWARDED_KINDS)
+    if not getattr(user, "is_superuser", False):
+        where = Q(pk__in=[])
+        for path in access.region_paths(user, access.MANAGE):
+            where |= Q(region__path__startswith=path)
+            chain = Region.ancestor_paths_of(path)
+            if len(chain) >= Region.Level.TOWNSHIP:  # a township's or village's office
+                where |= Q(region__path=chain[Region.Level.COUNTY - 1])
+        units = units.filter(where)
+    return units.select_related("region").order_by("-region__level", "region__path", "name")
+
+
+class BulkForwardForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Handling unit"), queryset=Department.objects.none(), empty_label=_("Choose a unit")
+    )
+
+    def __init__(self, user, data=None):
+        super().__init__(data, prefix="forward")
+        self.fields["department"].queryset = forward_units(user)
+
+
+def _forward(user, petition, data):
+    workflow.petition_forward(
+        actor=user, petition_id=petition.pk, department_id=data["department"].pk, note=""
+    )
+
+
+class PetitionTable(Table):
+    key = "petitions"
+    title = _("Citizen issues")
+    url_name = "petitions_desk:petition_list"
+    filterset_class = queries.PetitionFilter
+    filter_names = ("state", "category", "region", "overdue", "due_soon")
+    keyword_label = _("Title or tracking code")
+    row_name = _("issue")
+    new_url_name = "petitions_desk:petition_new"
+    new_label = _("Enter an issue")
+    default_ordering = ("-id",)
+    columns = (
+        Column("tracking_code", _("Tracking code"), kind="link", sort="id"),
+        Column("title", _("Title"), kind="link"),
+        Column("state", _("State"), lambda r: r.get_state_display(), sort="state"),
+        Column("category", _("Category"), lambda r: r.get_category_display(), sort="category"),
+        Column("region", _("Region"), lambda r: r.region.name, sort="region__path"),
+        Column("department", _("Handling unit"), lambda r: r.department.name if r.department else ""),
+        Column("submitted_at", _("Submitted at"), sort="submitted_at"),
+        Column("due_on", _("Reply due"), kind="light", sort="due_on"),
+        Column("channel", _("Channel"), lambda r: r.get_channel_display(), sort="channel", default=False),
+        Column("station", _("Liaison station"), lambda r: r.station.name if r.station else "", default=False),
+        Column("citizen", _("Citizen"), _citizen),
+        Column("round", _("Handling round"), sort="round", default=False),
+        Column("contact", _("Citizen's contact"), _contact, export_only=True),
+        Column("description", _("Description"), export_only=True),
+        Column("reply", _("Latest reply"), lambda r: getattr(r, "latest_reply", ""), export_only=True),
+    )  # fmt: skip
+    bulk_actions = {
+        "accept": BulkAction(
+            _("Accept"), _("accepted"),
+            lambda u, p, d: workflow.petition_accept(actor=u, petition_id=p.pk, note=""),
+            lambda u, p: p.state == State.SUBMITTED,
+            may=lambda u: queries.may_enter(u),
+        ),
+        "forward": BulkAction(
+            _("Forward to the unit"), _("forwarded"), _forward,
+            lambda u, p: p.can_move_to(State.FORWARDED),
+            form=BulkForwardForm, may=lambda u: queries.may_enter(u),
+        ),
+    }  # fmt: skip
+
+    def queryset(self, user):
+        rows = queries.petitions_for(user)
+        if queries.is_handler(user):
+            rows = rows.filter(department_id=user.department_id)
+        return rows
+
+    def may_view(self, user) -> bool:
+        return queries.is_office(user) or queries.is_handler(user) or user.is_superuser
+
+    def may_add(self, user) -> bool:
+        return queries.may_enter(user)
+
+    def keyword(self, queryset, q):
+        code = q.strip().upper()
+        if len(code) == 10 and code.isalnum():
+            return queryset.filter(Q(tracking_code=code) | Q(title__icontains=q))
+        return queryset.filter(title__icontains=q)
+
+    def detail_url(self, row):
+        return reverse("petitions_desk:petition_detail", args=[row.pk])
+
+    def prepare(self, user, rows):
+        today = timezone.localdate()
+        for row in rows:
+            row.light = queries.deadline_light(row, today)
+            row.citizen_visible = queries.may_see_citizen(user, row)
+        if rows and any(c.key == "reply" for c in self.columns):
+            latest = {}
+            replies = (
+                PetitionReply.objects.filter(petition_id__in=[r.pk for r in rows])
+                .exclude(kind=PetitionReply.Kind.HAND_BACK)
+                .order_by("petition_id", "-id")
+                .values_list("petition_id", "text")
+            )
+            for petition_id, text in replies:
+                latest.setdefault(petition_id, text)
+            for row in rows:
+                row.latest_reply = latest.get(row.pk, "")
+
+    def heading(self, user):
+        return _("Issues assigned to my unit") if queries.is_handler(user) else self.title
+
+    def filters_for(self, user):
+        if queries.is_handler(user):
+            return [name for name in self.filter_names if name != "region"]
+        return self.filter_names
+
+    def presets_for(self, user):
+        mine = (
+            {"state": State.FORWARDED} if queries.is_handler(user) else {"state": State.SUBMITTED}
+        )
+        return (
+            Preset("todo", _("My to-do"), mine),
+            Preset("due-soon", _("Due soon"), {"due_soon": "on"}),
+            Preset("overdue", _("Overdue"), {"overdue": "on"}),
+        )
+
+
+table = register(PetitionTable())

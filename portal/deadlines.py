@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
+from portal.dates import format_date
 from portal.errors import DomainError
 
 # Deadline lights on every list: yellow when at most NEAR_DAYS days are left, red when overdue.
@@ -121,7 +122,7 @@ class Deadline:
             _("%(months)d months from %(start)s (%(what)s)")
             % {
                 "months": self.months,
-                "start": self.started_on.isoformat(),
+                "start": format_date(self.started_on),
                 "what": self.started_by,
             }
         ]
@@ -130,14 +131,14 @@ class Deadline:
                 _("extended by %(months)d months on %(date)s, approved by %(who)s: %(reason)s")
                 % {
                     "months": extension.months,
-                    "date": extension.approved_on.isoformat(),
+                    "date": format_date(extension.approved_on),
                     "who": extension.approved_by,
                     "reason": extension.reason,
                 }
             )
         # Each piece is a whole phrase people translate; the separator is translated too.
         steps = _("; ").join(parts)
-        due = self.due_on.isoformat()
+        due = format_date(self.due_on)
         if self.due_on.day != self.started_on.day:
             due_text = _("due on %(due)s (the target month has no day %(day)d: its last day)") % {
                 "due": due,

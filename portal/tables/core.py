@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal import access
+from portal.dates import format_date, format_datetime
 from portal.filters import unknown_message
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -96,15 +97,10 @@ def local(value):
 
 
 def cn_date(value) -> str:
-    """A date or datetime as a Chinese reader writes it: 2026年12月6日 (14:05)."""
-    if value is None or value == "":
-        return "—"
+    """A date or datetime as a Chinese reader writes it (``portal.dates``)."""
     if isinstance(value, datetime.datetime):
-        value = local(value)
-        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
-    if isinstance(value, datetime.date):
-        return f"{value.year}年{value.month}月{value.day}日"
-    return str(value)
+        return format_datetime(value)
+    return format_date(value)
 
 
 class Table:

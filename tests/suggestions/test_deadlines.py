@@ -50,9 +50,12 @@ def test_a_deadline_is_three_months_and_explains_itself():
     with translation.override("en"):
         text = deadline.explain()
     assert text == (
-        "3 months from 2023-11-30 (receipt of the assignment) → due on 2024-02-29 "
+        "3 months from Nov. 30, 2023 (receipt of the assignment) → due on Feb. 29, 2024 "
         "(the target month has no day 30: its last day); at most 6 months in all."
     )
+    with translation.override("zh-hans"):  # dates as the pages write them
+        text = deadline.explain()
+    assert "2023年11月30日" in text and "2024年2月29日到期" in text
 
 
 def test_an_extended_uncapped_deadline_explains_each_step():
@@ -61,8 +64,8 @@ def test_an_extended_uncapped_deadline_explains_each_step():
     with translation.override("en"):
         text = longer.explain()
     assert text == (
-        "3 months from 2024-01-15 (receipt); extended by 2 months on 2024-03-01, approved by "
-        "Director: land → due on 2024-06-15"
+        "3 months from Jan. 15, 2024 (receipt); extended by 2 months on March 1, 2024, "
+        "approved by Director: land → due on June 15, 2024"
     )
 
 
@@ -114,7 +117,7 @@ def test_assignment_records_the_deadline_from_the_units_receipt(gworld):
     record = HandlingDeadline.objects.get(suggestion=suggestion, round=1)
     assert record.started_on == received and record.months == 3 and record.cap_months == 6
     assert record.due_on == add_months(received, 3) == suggestion.due_on
-    assert received.isoformat() in record.explanation
+    assert f"{received.year}年{received.month}月{received.day}日" in record.explanation
     co = suggestion.units.get(role="co")
     assert co.due_on == add_months(received, 1)  # co-handlers reply to the lead earlier
 

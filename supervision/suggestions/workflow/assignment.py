@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal import access, deadlines, states
 from portal.calendar import add_working_days
+from portal.dates import format_date
 from portal.errors import DomainError, optional_text, required_text
 from supervision.suggestions import conf
 from supervision.suggestions.models import (
@@ -104,7 +105,7 @@ def _assign(actor, suggestion, lead_unit_id, co_unit_ids, lead_leader, received_
     notify(
         unit_users([lead.pk, *co_ids]), "assigned",
         _("Suggestion %(label)s “%(title)s” assigned to your unit, due %(due)s")
-        % {"label": suggestion.label, "title": suggestion.title, "due": record.due_on.isoformat()},
+        % {"label": suggestion.label, "title": suggestion.title, "due": format_date(record.due_on)},
         suggestion, record.explanation,
     )  # fmt: skip
 
@@ -169,7 +170,7 @@ def suggestion_return_misassigned(*, actor, suggestion_id: int, reason: str) -> 
         raise DomainError(
             _("A unit returns a misassigned suggestion within %(n)d working days of receipt "
               "(by %(date)s); ask the congress office instead.")
-            % {"n": conf.get("RETURN_WORKING_DAYS"), "date": last_day.isoformat()}
+            % {"n": conf.get("RETURN_WORKING_DAYS"), "date": format_date(last_day)}
         )  # fmt: skip
     assignment.active, assignment.returned_at, assignment.return_reason = (
         False,
@@ -259,6 +260,6 @@ def suggestion_decide_extension(
     record_event(actor, suggestion, Action.APPROVE_EXTENSION, note, months=extension.months,
                  due_on=deadline.due_on.isoformat())  # fmt: skip
     notify(unit_users([suggestion.lead_unit_id]), "extended",
-            _("Extension approved: suggestion %(label)s is due %(due)s") % {"label": suggestion.label, "due": deadline.due_on.isoformat()},
+            _("Extension approved: suggestion %(label)s is due %(due)s") % {"label": suggestion.label, "due": format_date(deadline.due_on)},
             suggestion, deadline.explain())  # fmt: skip
     return suggestion

@@ -128,6 +128,8 @@ class Petition(StateMachine, models.Model):
             models.Index(fields=["region", "id"], name="petition_region_idx"),
             models.Index(fields=["department", "state"], name="petition_department_idx"),
             models.Index(fields=["state", "due_on"], name="petition_due_idx"),
+            # The ledger sorted by its deadline column, page by page.
+            models.Index(fields=["due_on", "id"], name="petition_due_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from petitions import queries, workflow
-from petitions.models import Petition, PetitionReply
+from petitions.models import Category, Channel, Petition, PetitionReply
 from portal import access
 from portal.models import Department, Region
-from portal.tables import BulkAction, Column, Preset, Table, register
+from portal.tables import BulkAction, Column, Preset, Table, label_of, register
 
 State = Petition.State
 
@@ -79,13 +79,13 @@ class PetitionTable(Table):
     columns = (
         Column("tracking_code", _("Tracking code"), kind="link", sort="id"),
         Column("title", _("Title"), kind="link"),
-        Column("state", _("State"), lambda r: r.get_state_display(), sort="state"),
-        Column("category", _("Category"), lambda r: r.get_category_display(), sort="category"),
+        Column("state", _("State"), label_of("state", State), sort="state"),
+        Column("category", _("Category"), label_of("category", Category), sort="category"),
         Column("region", _("Region"), lambda r: r.region.name, sort="region__path"),
         Column("department", _("Handling unit"), lambda r: r.department.name if r.department else ""),
         Column("submitted_at", _("Submitted at"), sort="submitted_at"),
         Column("due_on", _("Reply due"), kind="light", sort="due_on"),
-        Column("channel", _("Channel"), lambda r: r.get_channel_display(), sort="channel", default=False),
+        Column("channel", _("Channel"), label_of("channel", Channel), sort="channel", default=False),
         Column("station", _("Liaison station"), lambda r: r.station.name if r.station else "", default=False),
         Column("citizen", _("Citizen"), _citizen),
         Column("round", _("Handling round"), sort="round", default=False),

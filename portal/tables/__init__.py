@@ -15,6 +15,7 @@ from portal.tables.core import (
     Tool,
     cn_date,
     get_table,
+    label_of,
     region_box,
     region_choices,
     register,
@@ -23,5 +24,5 @@ from portal.tables.views import export_download, export_status, table_view
 
 __all__ = [
     "BulkAction", "Column", "Listing", "Preset", "Table", "Tool", "cn_date", "export_download",
-    "export_status", "get_table", "region_box", "region_choices", "register", "table_view",
+    "export_status", "get_table", "label_of", "region_box", "region_choices", "register", "table_view",
 ]  # fmt: skip

@@ -89,6 +89,24 @@ class Tool:
     post: bool = False
 
 
+def label_of(attr: str, choices) -> Callable[[Any], str]:
+    """A cell value: the label of the choice in ``row.<attr>``, translated once per language
+    and code (``get_FOO_display`` translates again for every row of a long export)."""
+    from django.utils.translation import get_language
+
+    labels = dict(choices.choices)
+    seen: dict[tuple[str | None, str], str] = {}
+
+    def value(row) -> str:
+        code = getattr(row, attr)
+        key = (get_language(), code)
+        if key not in seen:
+            seen[key] = str(labels.get(code, code or ""))
+        return seen[key]
+
+    return value
+
+
 def local(value):
     """Return an aware datetime in local time, naive (what a spreadsheet cell holds)."""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):

@@ -57,7 +57,11 @@ class Reception(models.Model):
                 condition=Q(people_count__lte=10000), name="reception_people_bound"
             ),
         ]
-        indexes = [models.Index(fields=["region", "date"], name="reception_region_date_idx")]
+        indexes = [
+            models.Index(fields=["region", "date"], name="reception_region_date_idx"),
+            # The reception log's order (newest first) without sorting the whole table.
+            models.Index(fields=["date", "id"], name="reception_date_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.station} {self.date}"

@@ -71,7 +71,9 @@ class PetitionAdmin(ReadOnlyScopedAdmin):
     list_filter = ["state", "channel", "category", RegionTreeFilter]
     list_select_related = ["region", "department"]
     search_fields = ["=tracking_code"]
-    search_help_text = gettext_lazy("Search by the exact tracking code.")
+    search_help_text = gettext_lazy(
+        "Search by words of the title, description or replies, or by the whole tracking code."
+    )
     readonly_fields = ["citizen_masked", "citizen_full"]
     inlines = [ReplyInline, RatingInline]
     actions = ["accept_petitions", "reject_outside_remit"]
@@ -83,15 +85,6 @@ class PetitionAdmin(ReadOnlyScopedAdmin):
         for name in PETITION_FIELDS:
             fields.extend(citizen if name == "CITIZEN" else [name])
         return fields
-
-    def get_search_results(self, request, queryset, search_term):
-        # The exact code through its unique index; codes are upper case.
-        term = search_term.strip().upper()
-        if not term:
-            return queryset, False
-        if len(term) > 12:
-            return queryset.none(), False
-        return queryset.filter(tracking_code=term), False
 
     @admin.display(description=gettext_lazy("reply due"), ordering="due_on")
     def deadline(self, obj):

@@ -7,11 +7,12 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Citizen issues")
 
     def ready(self) -> None:
-        from petitions import (  # noqa: F401  (side-menu links; the staff table)
-            access_rules,  # noqa: F401  (registers the scope rules)
-            menu,
-            reminders,  # noqa: F401  (registers the reminder sweeps)
-            tables,
+        from petitions import (  # noqa: F401  (each registers itself)
+            access_rules,  # scope rules
+            menu,  # side-menu links
+            reminders,  # reminder sweeps
+            search,  # the keyword search
+            tables,  # the staff table
         )
         from petitions import vocabulary as words
         from portal import vocabulary

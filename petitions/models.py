@@ -119,6 +119,8 @@ class Petition(StateMachine, models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",
     )  # fmt: skip
+    # The words of its texts, for the keyword search (portal.search; GIN-indexed on PostgreSQL).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("citizen issue")

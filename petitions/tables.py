@@ -71,7 +71,7 @@ class PetitionTable(Table):
     url_name = "petitions_desk:petition_list"
     filterset_class = queries.PetitionFilter
     filter_names = ("state", "category", "region", "overdue", "due_soon")
-    keyword_label = _("Title or tracking code")
+    keyword_label = _("Keywords, tracking code or phone's last digits")
     row_name = _("issue")
     new_url_name = "petitions_desk:petition_new"
     new_label = _("Enter an issue")
@@ -118,12 +118,6 @@ class PetitionTable(Table):
 
     def may_add(self, user) -> bool:
         return queries.may_enter(user)
-
-    def keyword(self, queryset, q):
-        code = q.strip().upper()
-        if len(code) == 10 and code.isalnum():
-            return queryset.filter(Q(tracking_code=code) | Q(title__icontains=q))
-        return queryset.filter(title__icontains=q)
 
     def detail_url(self, row):
         return reverse("petitions_desk:petition_detail", args=[row.pk])

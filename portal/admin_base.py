@@ -133,6 +133,22 @@ class ScopedAdmin(admin.ModelAdmin):
             raise Http404(_("No such object."))
         return obj
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from portal import search
+
+        search.refresh(obj)  # the record's words, for the keyword search
+
+    def get_search_results(self, request, queryset, search_term):
+        """The search box is the portal's keyword search (``portal.search``) for searchable
+        records: Chinese words, exact codes; Django's own field search otherwise."""
+        from portal import search
+
+        term = (search_term or "").strip()
+        if term and search.kind_of(queryset.model) is not None:
+            return search.matching(queryset, term[: search.QUERY_MAX], request.user), False
+        return super().get_search_results(request, queryset, search_term)
+
     # --- permissions ---
     def has_module_permission(self, request):
         return access.can_use_admin(request.user) and access.may_list(request.user, self.model)

@@ -206,6 +206,7 @@ class StrictFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         if getattr(view, "action", None) not in (None, "list"):
             return queryset  # detail and actions take no list filters
+        queryset = self._search(request, queryset)
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None:
             allowed = COMMON_PARAMS | set(getattr(view, "extra_query_params", ()))
@@ -222,6 +223,39 @@ class StrictFilterBackend(DjangoFilterBackend):
                 }
             )
         return filterset.qs
+
+    @staticmethod
+    def _search(request, queryset):
+        """``?q=``: the keyword search (``portal.search``) on lists of searchable records."""
+        from portal import search
+
+        q = (request.query_params.get("q") or "").strip()
+        if not q or search.kind_of(queryset.model) is None:
+            return queryset
+        if len(q) > search.QUERY_MAX:
+            raise ValidationError(
+                {"q": [_("At most %(limit)d characters.") % {"limit": search.QUERY_MAX}]}
+            )
+        return search.matching(queryset, q, request.user)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        from portal import search
+
+        queryset = getattr(view, "queryset", None)
+        model = queryset.model if queryset is not None else None
+        if model is None:
+            try:
+                model = view.get_serializer_class().Meta.model
+            except Exception:  # a view without a model serializer: no search parameter
+                model = None
+        if model is not None and search.kind_of(model) is not None:
+            parameters.append({
+                "name": "q", "required": False, "in": "query",
+                "description": str(gettext_lazy("Keywords (Chinese words; every word must match)")),
+                "schema": {"type": "string", "maxLength": search.QUERY_MAX},
+            })  # fmt: skip
+        return parameters
 
     def get_filterset_class(self, view, queryset=None):
         filterset_class = getattr(view, "filterset_class", None)

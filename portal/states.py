@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from portal import events
+from portal import events, search
 from portal.errors import TransitionError
 
 
@@ -85,6 +85,7 @@ def move(
         setattr(obj, field, value)
     if save:
         obj.save()
+        search.refresh(obj)  # the record's words, for the keyword search
     event = events.record(
         actor=actor,
         target=obj,

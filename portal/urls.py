@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from petitions import api as petitions_api
-from portal import accounts, api, errorpages, inbox, views
+from portal import accounts, api, errorpages, inbox, search_page, views
 from stations import api as stations_api
 from supervision import api as supervision_api
 from supervision.suggestions import api as suggestions_api
@@ -41,6 +41,7 @@ urlpatterns = [
     path("desk/inbox/<int:pk>/", inbox.inbox_open, name="inbox_open"),
     path("desk/inbox/read-all/", inbox.inbox_read_all, name="inbox_read_all"),
     path("desk/inbox/settings/", inbox.inbox_preferences, name="inbox_preferences"),
+    path("desk/search/", search_page.search_page, name="desk_search"),
     path("desk/", include("portal.desk_urls")),
     path("desk/", include("stations.desk_urls")),
     path("desk/", include("petitions.desk_urls")),

@@ -12,6 +12,7 @@ class StationsConfig(AppConfig):
             access_rules,  # noqa: F401  (registers the scope rules)
             menu,  # noqa: F401  (adds its links to the side menu)
             reminders,  # noqa: F401  (registers the reminder sweeps)
+            search,  # noqa: F401  (the keyword search)
             tables,  # noqa: F401  (registers the staff tables for the export worker)
         )
         from stations import vocabulary as words

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal import events
+from portal import events, search
 from portal.models import Region
 from portal.regions import normalize_code
 from stations.models import (
@@ -404,9 +404,9 @@ def _import_deputy(id_code, rows, deputy, report: ImportReport, actor) -> None:
     changes: dict[str, list[str]] = {}
     if created:
         lowest = max(rows, key=lambda r: LEVEL_RANK[r.level])
-        deputy = Representative.objects.create(
-            id_code=id_code, region=lowest.region, group=group, **person
-        )
+        deputy = Representative(id_code=id_code, region=lowest.region, group=group, **person)
+        deputy.search_text = search.text_of(deputy)  # its words, for the keyword search
+        deputy.save()
     else:
         for name, value in person.items():
             if getattr(deputy, name) != value:
@@ -417,6 +417,7 @@ def _import_deputy(id_code, rows, deputy, report: ImportReport, actor) -> None:
             deputy.group = group
         if changes:
             deputy.save(update_fields=list(changes))
+            search.refresh(deputy)
     added, changed = _sync_mandates(deputy, rows)
     stations = _sync_memberships(deputy, rows)
     report.mandates += len(added)

@@ -204,6 +204,7 @@ class DeputyTable(Table):
     filterset_class = queries_lists.DeputyListFilter
     filter_names = ("level", "region", "station", "active")
     keyword_label = _("Name")
+    searched = False  # part of a name (a surname) finds the deputy: a substring, not words
     row_name = _("deputy")
     default_ordering = ("region__path", "name", "id")
     columns = (

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from petitions import workflow as petitions_workflow
-from portal import access, events
+from portal import access, events, search
 from portal.errors import DomainError
 from stations import queries, roster
 from stations.models import (
@@ -91,21 +91,22 @@ def _check_reception(
 
 
 def _create_matters(reception: Reception, matters: Sequence[MatterInput]) -> list[ReceptionMatter]:
-    return ReceptionMatter.objects.bulk_create(
-        [
-            ReceptionMatter(
-                region=reception.region,
-                reception=reception,
-                content=m.content.strip(),
-                outcome=m.outcome,
-                answer=m.answer.strip(),
-                citizen_name=m.citizen_name.strip(),
-                citizen_phone=m.citizen_phone.strip(),
-                solved=m.outcome == ReceptionMatter.Outcome.ANSWERED,
-            )
-            for m in matters
-        ]
-    )
+    rows = [
+        ReceptionMatter(
+            region=reception.region,
+            reception=reception,
+            content=m.content.strip(),
+            outcome=m.outcome,
+            answer=m.answer.strip(),
+            citizen_name=m.citizen_name.strip(),
+            citizen_phone=m.citizen_phone.strip(),
+            solved=m.outcome == ReceptionMatter.Outcome.ANSWERED,
+        )
+        for m in matters
+    ]
+    for row in rows:
+        row.search_text = search.text_of(row)  # its words, for the keyword search
+    return ReceptionMatter.objects.bulk_create(rows)
 
 
 def _forward(actor, matter: ReceptionMatter, category: str = "") -> None:

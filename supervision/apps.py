@@ -11,6 +11,7 @@ class SupervisionConfig(AppConfig):
         from supervision import (
             access_rules,  # noqa: F401  (registers the scope rules)
             menu,  # noqa: F401  (adds its links to the side menu)
+            search,  # noqa: F401  (the keyword search)
             tables,  # noqa: F401  (the staff table, for the export worker)
         )
         from supervision import vocabulary as words

@@ -76,6 +76,8 @@ class Matter(StateMachine, models.Model):
     )  # fmt: skip
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The words of its texts, for the keyword search (portal.search; GIN-indexed on PostgreSQL).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("supervision matter")

@@ -11,6 +11,7 @@ class VotingConfig(AppConfig):
         from voting import (
             access_rules,  # noqa: F401  (registers the scope rules)
             menu,  # noqa: F401  (adds its links to the side menu)
+            search,  # noqa: F401  (the keyword search)
             tables,  # noqa: F401  (registers the staff tables for the export worker)
         )
         from voting import vocabulary as words

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from petitions.models import Category, Channel, Petition, PetitionPhoto
 from petitions.vocabulary import Action
 from petitions.workflow.common import notify_citizen
-from portal import access, events
+from portal import access, events, search
 from portal.errors import DomainError, required_text
 from portal.models import Region
 from portal.phones import PHONE_RE, is_phone, normalize_phone
@@ -82,6 +82,7 @@ def petition_submit(
         wants_feedback=wants_feedback, client_token=client_token or None,
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )  # fmt: skip
+    petition.search_text = search.text_of(petition)  # its words, for the keyword search
     for _attempt in range(5):
         petition.tracking_code = new_tracking_code()
         try:

@@ -129,7 +129,8 @@ class Table:
     url_name: str = ""
     filterset_class = None
     filter_names: Sequence[str] = ()
-    keyword_label = gettext_lazy("Title or code")
+    keyword_label = gettext_lazy("Keywords or code")
+    searched = True  # the keyword box is the portal's search (portal.search) when it can be
     columns: Sequence[Column] = ()
     default_ordering: Sequence[str] = ("-id",)
     bulk_actions: dict[str, BulkAction] = {}
@@ -246,7 +247,12 @@ class Listing:
                 "q", _("Keyword"), [_("At most %(limit)d characters.") % {"limit": KEYWORD_MAX}]
             )
         elif self.q:
-            queryset = table.keyword(queryset, self.q)
+            from portal import search
+
+            if search.kind_of(queryset.model) is not None and table.searched:
+                queryset = search.matching(queryset, self.q, user)
+            else:
+                queryset = table.keyword(queryset, self.q)
         self.ordering = params.get("ordering") or ""
         sorts = table.orderings()
         key = self.ordering.lstrip("-")

@@ -72,6 +72,8 @@ class Representative(models.Model):
         null=True, blank=True, related_name="representative",
     )  # fmt: skip
     is_active = models.BooleanField(_("active"), default=True)
+    # The words of its texts, for the keyword search (portal.search; GIN-indexed on PostgreSQL).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("deputy")

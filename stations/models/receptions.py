@@ -95,6 +95,8 @@ class ReceptionMatter(models.Model):
         "petitions.Petition", verbose_name=_("citizen issue"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="reception_matter",
     )  # fmt: skip
+    # The words of its texts, for the keyword search (portal.search; GIN-indexed on PostgreSQL).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("reception matter")

@@ -16,6 +16,7 @@ class SuggestionsConfig(AppConfig):
             access_rules,  # noqa: F401  (registers the scope rules)
             menu,  # noqa: F401  (adds its links to the side menu)
             reminders,  # noqa: F401  (registers the reminder sweeps)
+            search,  # noqa: F401  (the keyword search)
             tables,  # noqa: F401  (the staff table, for the export worker)
         )
         from supervision.suggestions import vocabulary as words

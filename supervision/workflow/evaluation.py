@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from petitions import workflow as petitions_workflow
-from portal import events, states
+from portal import events, search, states
 from portal.errors import DomainError, required_text
 from supervision.models import Evaluation, Matter, Round
 from supervision.vocabulary import Action
@@ -120,5 +120,6 @@ def matter_publish(*, actor, matter_id: int, title: str, summary: str) -> Matter
     )
     matter.published = True
     matter.save(update_fields=["published", "published_title", "published_summary"])
+    search.refresh(matter)
     events.record(actor=actor, target=matter, action=Action.PUBLISH)
     return matter

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from petitions import workflow as petitions_workflow
-from portal import access, events, states
+from portal import access, events, search, states
 from portal.errors import DomainError, required_text
 from portal.models import Region
 from supervision.models import Matter, MatterIssue
@@ -52,9 +52,11 @@ def matter_create(
         raise DomainError(_("Unknown source."), field="source")
     if source != Matter.Source.DIRECT and not ids:
         raise DomainError(_("Choose the citizen issues of the matter."), field="petitions")
-    matter = Matter.objects.create(
+    matter = Matter(
         region=region, title=title, description=description, source=source, created_by=actor
     )
+    matter.search_text = search.text_of(matter)  # its words, for the keyword search
+    matter.save()
     events.record(actor=actor, target=matter, action=Action.CREATE, after=matter.state,
                   data={"issues": len(ids), "source": source})  # fmt: skip
     _link(actor, matter, ids)

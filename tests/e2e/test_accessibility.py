@@ -39,7 +39,7 @@ STAFF_LISTS = [
     "/desk/voting/projects/", "/desk/inbox/", "/desk/inbox/settings/",
     "/desk/stations/statistics/", "/desk/contacts/compliance/", "/desk/matters/statistics/",
     "/desk/suggestions/statistics/", "/desk/suggestions/report/", "/desk/petitions/new/",
-    "/desk/matters/new/",
+    "/desk/matters/new/", "/desk/search/?q=%E8%B7%AF%E7%81%AF", "/desk/petitions/?q=%E8%B7%AF%E7%81%AF",
 ]  # fmt: skip
 ADMIN = [
     "/admin/", "/admin/petitions/petition/", "/admin/stations/reception/",

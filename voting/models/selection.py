@@ -181,6 +181,8 @@ class Proposal(StateMachine, models.Model):
         null=True, blank=True, related_name="+",
     )  # fmt: skip
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    # The words of its texts, for the keyword search (portal.search; GIN-indexed on PostgreSQL).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("proposal")
@@ -245,6 +247,8 @@ class Candidate(models.Model):
         _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING
     )
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    # The words of its texts, for the keyword search (portal.search; GIN-indexed on PostgreSQL).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("candidate project")

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from portal import access, events, states
+from portal import access, events, search, states
 from portal.errors import DomainError, required_text
 from portal.models import Department
 from portal.phones import PHONE_RE, normalize_phone
@@ -97,11 +97,13 @@ def proposal_submit(
         raise DomainError(_("Enter a valid phone number."), field="proposer_phone")
     try:
         with transaction.atomic():
-            proposal = Proposal.objects.create(
+            proposal = Proposal(
                 region=cycle.region, cycle=cycle, source=source, title=title,
                 description=description, proposer_name=proposer_name, proposer_phone=phone,
                 client_token=client_token or None, **who,
             )  # fmt: skip
+            proposal.search_text = search.text_of(proposal)  # its words, for the keyword search
+            proposal.save()
     except IntegrityError:  # the same token raced in from a double click
         return Proposal.objects.get(client_token=client_token)
     events.record(actor=who.get("submitted_by"), target=proposal, action=Action.PROPOSAL_SUBMIT,
@@ -219,7 +221,9 @@ def candidate_create(
         raise DomainError(_("Candidates are set while shortlisting or deliberating."))
     fields = _candidate_fields(cycle, data)
     number = (cycle.candidates.aggregate(n=Max("number"))["n"] or 0) + 1
-    candidate = Candidate.objects.create(region=cycle.region, cycle=cycle, number=number, **fields)
+    candidate = Candidate(region=cycle.region, cycle=cycle, number=number, **fields)
+    candidate.search_text = search.text_of(candidate)  # its words, for the keyword search
+    candidate.save()
     _link_proposals(actor, cycle, candidate, proposal_ids)
     events.record(actor=actor, target=candidate, action=Action.CANDIDATE_CREATE,
                   data={"proposals": sorted(set(proposal_ids))})  # fmt: skip
@@ -240,6 +244,7 @@ def candidate_update(*, actor, candidate_id: int, proposal_ids: Sequence[int] | 
     for name, value in fields.items():
         setattr(candidate, name, value)
     candidate.save()
+    search.refresh(candidate)
     if proposal_ids is not None:
         _link_proposals(actor, cycle, candidate, proposal_ids)
     events.record(actor=actor, target=candidate, action=Action.CANDIDATE_UPDATE)

@@ -1,3 +1,6 @@
+import io
+
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -20,6 +23,8 @@ class Command(BaseCommand):
         supervision_demo.build(regions)
         suggestions_demo.build(regions)
         voting_demo.build(regions)
+        # Demo rows written directly get their words for the keyword search.
+        call_command("build_search_index", verbosity=0, stdout=io.StringIO())
         self.stdout.write(
             _("Demo data ready: %(regions)d regions, %(units)d handling units, %(users)d accounts.")
             % {

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import access, events, states
+from portal import access, events, search, states
 from portal.errors import DomainError, optional_text, required_text
 from portal.models import Region
 from supervision.suggestions import queries
@@ -107,11 +107,13 @@ def suggestion_draft(
     origin = None
     if lead.region_id != region.pk and lead.region.level == Region.Level.TOWNSHIP:
         origin = lead.region  # the township congress does the first review
-    suggestion = Suggestion.objects.create(
+    suggestion = Suggestion(
         region=region, origin_region=origin, session=session,
         period=Suggestion.Period.SESSION if session else Suggestion.Period.INTERIM,
         lead=lead, title=title, content=content, category=category, created_by=actor,
     )  # fmt: skip
+    suggestion.search_text = search.text_of(suggestion)  # its words, for the keyword search
+    suggestion.save()
     _set_cosigners(suggestion, cosigner_ids)
     events.record(actor=actor, target=suggestion, action=Action.DRAFT, after=suggestion.state)
     return suggestion
@@ -129,6 +131,7 @@ def suggestion_update(
     suggestion.title, suggestion.content = _clean_text(title, content, category)
     suggestion.category = category
     suggestion.save(update_fields=["title", "content", "category"])
+    search.refresh(suggestion)
     _set_cosigners(suggestion, cosigner_ids)
     record_event(actor, suggestion, Action.UPDATE)
     return suggestion

@@ -1,0 +1,19 @@
+from django.db import migrations, models
+
+from portal.search_index import AddSearchIndex
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('suggestions', '0001_initial'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='suggestion',
+            name='search_text',
+            field=models.TextField(blank=True, default='', editable=False),
+        ),
+        AddSearchIndex(model_name="suggestion", name="suggestion_search_idx"),
+    ]

@@ -101,23 +101,67 @@ STOP = frozenset(
         "情况",
         "希望",
         "反映",
+        "太",
+        "非常",
+        "特别",
+        "比较",
+        "一直",
+        "总是",
+        "经常",
+        "还是",
+        "已经",
+        "现在",
+        "目前",
     ]
 )
 _lock = threading.Lock()
-_ready = False
+_tokenizer = None
 
 
 def _jieba():
-    global _ready
-    import jieba
-
-    if not _ready:
+    """The search's own jieba tokenizer (the place names it learns do not change how other
+    parts of the portal segment), loaded once."""
+    global _tokenizer
+    if _tokenizer is None:
         with _lock:
-            if not _ready:
+            if _tokenizer is None:
+                import jieba
+
                 jieba.setLogLevel(60)
-                jieba.initialize()
-                _ready = True
-    return jieba
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                for name in _place_names():
+                    tokenizer.add_word(name, freq=2000)
+                _tokenizer = tokenizer
+    return _tokenizer
+
+
+PLACE_SUFFIXES = ("街道", "社区", "村", "镇", "乡", "县", "区", "市")
+
+
+def _place_names() -> set[str]:
+    """Every region's name, and the name without its 村/镇/社区 (沙塘湾村 → 沙塘湾), so that
+    a place is one word, not three characters."""
+    try:
+        from portal.models import Region
+
+        names = set(Region.objects.values_list("name", flat=True)[:20000])
+    except Exception:  # no database yet (a management command before migrate)
+        return set()
+    found = set()
+    for name in names:
+        found.add(name)
+        for suffix in PLACE_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                found.add(name[: -len(suffix)])
+                break
+    return found
+
+
+def forget_places() -> None:
+    """Read the place names again on the next segmentation (after regions were imported)."""
+    global _tokenizer
+    _tokenizer = None
 
 
 def _clean(token: str) -> str:
@@ -144,15 +188,36 @@ def words(text: str) -> list[str]:
     return list(seen)
 
 
+def _covered(word: str, others: list[str]) -> bool:
+    """Whether shorter ``others`` found inside ``word`` cover every character of it."""
+    marks = [False] * len(word)
+    for other in others:
+        if other == word or len(other) >= len(word):
+            continue
+        start = word.find(other)
+        while start >= 0:
+            for i in range(start, start + len(other)):
+                marks[i] = True
+            start = word.find(other, start + 1)
+    return all(marks)
+
+
 def query_words(q: str) -> list[str]:
-    """The words of a query (jieba's precise mode: a query's 东门村路灯 is 东门村 AND 路灯)."""
+    """The words of a query, as fine as the index keeps them: jieba's search mode, with a
+    compound dropped when its parts cover it (拖欠工资 → 拖欠 AND 工资, which a letter may
+    write apart), and a single character dropped when a word of the query contains it."""
     q = (q or "")[:QUERY_MAX]
-    seen: dict[str, None] = {}
-    for token in _jieba().cut(q, HMM=False):
+    found: dict[str, None] = {}
+    for token in _jieba().cut_for_search(q, HMM=False):
         token = _clean(token)
         if token:
-            seen.setdefault(token, None)
-    return list(seen)[:TERMS_MAX]
+            found.setdefault(token, None)
+    tokens = list(found)
+    parts = [t for t in tokens if len(t) >= 2]
+    split = [t for t in tokens if not (len(t) >= 3 and _covered(t, parts))]
+    # A word inside another word of the query adds nothing (东门 in 东门村, 不着 in 睡不着).
+    kept = [t for t in split if not any(t != other and t in other for other in split)]
+    return kept[:TERMS_MAX]
 
 
 def document(*texts: str | None) -> str:
@@ -227,6 +292,21 @@ def refresh(obj) -> None:
 # --- reading ----------------------------------------------------------------------------------
 
 
+def _groups(terms: list[str]) -> list[list[str]]:
+    """The sets of words a match needs: every word of a short query; of three or more words
+    of two characters or more, all but one (all but two of five or more), so that a sentence
+    typed as a query (晚上太吵睡不着) still finds 晚上吵得睡不着. Single characters are always
+    needed."""
+    from itertools import combinations
+
+    single = [t for t in terms if len(t) == 1]
+    multi = [t for t in terms if len(t) > 1]
+    if len(multi) < 3:
+        return [terms] if terms else []
+    need = len(multi) - (1 if len(multi) <= 4 else 2)
+    return [single + list(group) for group in combinations(multi, need)]
+
+
 def _tsquery(terms: list[str]) -> str:
     return " & ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in terms)
 
@@ -240,11 +320,13 @@ def matching(queryset: QuerySet, q: str, user=None, *, ranked: bool = False) -> 
     if not terms and exact is None:
         return queryset.none()
     postgres = connections[queryset.db].vendor == "postgresql"
+    groups = _groups(terms)
     if postgres and terms:
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
         vector = SearchVector(FIELD, config="simple")
-        query = SearchQuery(_tsquery(terms), search_type="raw", config="simple")
+        raw = " | ".join(f"({_tsquery(group)})" for group in groups)
+        query = SearchQuery(raw, search_type="raw", config="simple")
         condition = Q(search_vector=query)
         queryset = queryset.annotate(search_vector=vector)
         if exact is not None:
@@ -255,9 +337,12 @@ def matching(queryset: QuerySet, q: str, user=None, *, ranked: bool = False) -> 
                 "-search_rank", "-pk"
             )
         return queryset
-    condition = Q()
-    for term in terms:
-        condition &= Q(**{f"{FIELD}__contains": f" {term} "})
+    condition = Q(pk__in=[]) if terms else Q()
+    for group in groups:
+        every = Q()
+        for term in group:
+            every &= Q(**{f"{FIELD}__contains": f" {term} "})
+        condition |= every
     if exact is not None:
         condition = (condition | exact) if terms else exact
     queryset = queryset.filter(condition)

@@ -123,3 +123,22 @@ def test_postgresql_answers_from_the_gin_index(pworld, issues):  # noqa: F811
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "petition_search_idx" in plan
+
+
+def test_a_compound_query_finds_its_parts_written_apart(pworld):  # noqa: F811
+    clerk = pworld.base.users["township"]
+    wages = submit(pworld, title="工地老板拖欠了三个月的工资", description="多次讨要没有结果")
+    submit(pworld, title="工资标准咨询", description="想了解最低工资")
+    assert search.query_words("拖欠工资") == ["拖欠", "工资"]
+    assert found(clerk, "拖欠工资") == {wages.pk}
+
+
+def test_a_sentence_typed_as_a_query_needs_all_but_one_word(pworld):  # noqa: F811
+    clerk = pworld.base.users["township"]
+    noisy = submit(pworld, title="晚上工地施工噪音大", description="吵得老人孩子都睡不着觉")
+    submit(pworld, title="白天施工", description="工地围挡倒了")
+    assert search._groups(["晚上", "施工", "噪音"]) == [
+        ["晚上", "施工"], ["晚上", "噪音"], ["施工", "噪音"]
+    ]  # fmt: skip
+    assert found(clerk, "晚上 施工 污染") == {noisy.pk}  # 污染 is missing: two of three match
+    assert found(clerk, "白天 噪音") == set()  # two words: both are needed

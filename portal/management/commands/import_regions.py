@@ -36,3 +36,6 @@ class Command(BaseCommand):
             _("Imported: %(created)d created, %(updated)d renamed, %(unchanged)d unchanged.")
             % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
         )
+        from portal import search
+
+        search.forget_places()  # the keyword search learns the new place names

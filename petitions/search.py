@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from petitions import queries
-from petitions.models import Petition, PetitionReply
+from petitions.models import Petition
 from portal import access, search
 
 CODE = re.compile(r"^[0-9A-Za-z]{10}$")
@@ -19,10 +19,8 @@ DIGITS = re.compile(r"^\d{4,11}$")
 def _texts(petition):
     texts = [petition.title, petition.description, petition.published_title,
              petition.published_summary, petition.public_reason]  # fmt: skip
-    if petition.pk:
-        texts += PetitionReply.objects.filter(petition_id=petition.pk).values_list(
-            "text", flat=True
-        )
+    if petition.pk:  # prefetched by build_search_index, else one query
+        texts += [reply.text for reply in petition.replies.all()]
     return texts
 
 
@@ -40,6 +38,6 @@ search.register(
         rows=queries.petitions_for, title=lambda p: f"{p.tracking_code} · {p.title}",
         body=lambda p: p.description,
         url=lambda p: reverse("petitions_desk:petition_detail", args=[p.pk]),
-        exact=_exact, list_url="petitions_desk:petition_list", order=10,
+        exact=_exact, list_url="petitions_desk:petition_list", order=10, prefetch=("replies",),
     )
 )  # fmt: skip

@@ -250,6 +250,7 @@ class Searchable:
     exact: Callable[[str, Any], Q | None] | None = None
     list_url: str = ""  # the staff table the results continue in (``?q=``)
     order: int = 50
+    prefetch: tuple[str, ...] = ()  # related rows ``texts`` reads, loaded per batch
 
 
 _KINDS: dict[str, Searchable] = {}

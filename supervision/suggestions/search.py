@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import search
 from supervision.suggestions import queries
-from supervision.suggestions.models import Reply, Suggestion
+from supervision.suggestions.models import Suggestion
 
 NUMBER = re.compile(r"^第?\s*(\d{1,9})\s*号$")
 UNNUMBERED = re.compile(r"^未编号\s*[-－—]\s*(\d{1,9})$")
@@ -21,7 +21,7 @@ def _texts(suggestion):
     if suggestion.lead_id:  # the lead deputy's name finds their suggestions
         texts.append(suggestion.lead.name)
     if suggestion.pk:
-        texts += Reply.objects.filter(suggestion_id=suggestion.pk).values_list("text", flat=True)
+        texts += [reply.text for reply in suggestion.replies.all()]
     return texts
 
 
@@ -39,6 +39,6 @@ search.register(
         rows=queries.suggestions_for, title=lambda s: f"{s.label} · {s.title}",
         body=lambda s: s.content,
         url=lambda s: reverse("suggestions_desk:detail", args=[s.pk]),
-        exact=_exact, list_url="suggestions_desk:list", order=40,
+        exact=_exact, list_url="suggestions_desk:list", order=40, prefetch=("replies", "lead"),
     )
 )  # fmt: skip

@@ -13,6 +13,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from portal import search
@@ -78,7 +79,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 page = rows if last is None else rows.filter(pk__gt=last)
                 # Locked while their words are computed, so an edit cannot be overwritten.
-                found = list(page.select_for_update()[:batch])
+                found = list(page.select_for_update(of=("self",))[:batch])
+                if found and kind.prefetch:  # the texts' related rows, one query a batch
+                    prefetch_related_objects(found, *kind.prefetch)
                 if not found:
                     break
                 changed = []

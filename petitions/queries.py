@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 import django_filters
+from django import forms
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -175,6 +176,16 @@ class PetitionFilter(StrictFilterSet):
     overdue = OverdueFilter(
         label=_("Overdue only"), help_text=_("Only list issues past the reply deadline")
     )
+    submitted_from = django_filters.DateFilter(
+        field_name="submitted_at", lookup_expr="date__gte", label=_("Submitted from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Only list issues submitted on or after this day (YYYY-MM-DD)"),
+    )  # fmt: skip
+    submitted_to = django_filters.DateFilter(
+        field_name="submitted_at", lookup_expr="date__lte", label=_("Submitted until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Only list issues submitted on or before this day (YYYY-MM-DD)"),
+    )  # fmt: skip
     due_soon = DueSoonFilter(
         label=_("Due soon"),
         help_text=_("Only list issues whose reply deadline is at most three days away"),
@@ -182,4 +193,7 @@ class PetitionFilter(StrictFilterSet):
 
     class Meta:
         model = Petition
-        fields = ["state", "category", "region", "department", "overdue", "due_soon"]
+        fields = [
+            "state", "category", "region", "department", "overdue", "due_soon",
+            "submitted_from", "submitted_to",
+        ]  # fmt: skip

@@ -70,7 +70,9 @@ class PetitionTable(Table):
     title = _("Citizen issues")
     url_name = "petitions_desk:petition_list"
     filterset_class = queries.PetitionFilter
-    filter_names = ("state", "category", "region", "overdue", "due_soon")
+    filter_names = (
+        "state", "category", "region", "submitted_from", "submitted_to", "overdue", "due_soon",
+    )  # fmt: skip
     keyword_label = _("Keywords, tracking code or phone's last digits")
     row_name = _("issue")
     new_url_name = "petitions_desk:petition_new"

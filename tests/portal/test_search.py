@@ -142,3 +142,20 @@ def test_a_sentence_typed_as_a_query_needs_all_but_one_word(pworld):  # noqa: F8
     ]  # fmt: skip
     assert found(clerk, "晚上 施工 污染") == {noisy.pk}  # 污染 is missing: two of three match
     assert found(clerk, "白天 噪音") == set()  # two words: both are needed
+
+
+def test_search_combines_with_the_lists_filters(client, pworld):  # noqa: F811
+    old = submit(pworld, title="路灯坏了", category="traffic")
+    new = submit(pworld, title="路灯又坏了", category="traffic")
+    submit(pworld, title="路灯太暗", category="housing")
+    Petition.objects.filter(pk=old.pk).update(submitted_at="2026-01-05T10:00:00+08:00")
+    client.force_login(pworld.base.users["township"])
+    table = client.get(
+        "/desk/petitions/",
+        {"q": "路灯", "category": "traffic", "submitted_from": "2026-06-01"},
+    )
+    assert [row["pk"] for row in table.context["rows"]] == [new.pk]
+    bad = client.get("/desk/petitions/", {"q": "路灯", "submitted_from": "yesterday"})
+    assert "submitted_from" in bad.context["filter_errors"]
+    api = client.get("/api/v1/petitions/", {"q": "路灯", "submitted_to": "2026-02-01"}).json()
+    assert [row["id"] for row in api["results"]] == [old.pk]

@@ -4,15 +4,13 @@ handling unit's worklist, with bulk accept and forward through the workflow."""
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from petitions import queries, workflow
 from petitions.models import Category, Channel, Petition, PetitionReply
-from portal import access
-from portal.models import Department, Region
+from portal.models import Department
 from portal.tables import BulkAction, Column, Preset, Table, label_of, register
 
 State = Petition.State
@@ -32,23 +30,6 @@ def _contact(row) -> str:
     return _citizen(row)
 
 
-def forward_units(user):
-    """The active units offered to ``user`` for a bulk forward: those of the regions the user
-    manages and below them, and for a township's office its county's departments too — the
-    union of ``workflow.units_for`` over the issues the user may forward. Each issue's own
-    list is checked by the workflow, which refuses the rest one by one."""
-    units = Department.objects.filter(is_active=True).exclude(kind__in=workflow.NOT_FORWARDED_KINDS)
-    if not getattr(user, "is_superuser", False):
-        where = Q(pk__in=[])
-        for path in access.region_paths(user, access.MANAGE):
-            where |= Q(region__path__startswith=path)
-            chain = Region.ancestor_paths_of(path)
-            if len(chain) >= Region.Level.TOWNSHIP:  # a township's or village's office
-                where |= Q(region__path=chain[Region.Level.COUNTY - 1])
-        units = units.filter(where)
-    return units.select_related("region").order_by("-region__level", "region__path", "name")
-
-
 class BulkForwardForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Handling unit"), queryset=Department.objects.none(), empty_label=_("Choose a unit")
@@ -56,7 +37,7 @@ class BulkForwardForm(forms.Form):
 
     def __init__(self, user, data=None):
         super().__init__(data, prefix="forward")
-        self.fields["department"].queryset = forward_units(user)
+        self.fields["department"].queryset = workflow.units_for_actor(user)
 
 
 def _forward(user, petition, data):

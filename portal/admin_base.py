@@ -258,6 +258,9 @@ def _has_own_label(model, name: str) -> bool:
     return model._meta.get_field(name).verbose_name != name.replace("_", " ")
 
 
+ADMIN_DELETE = "admin_delete"  # the audit action of a deletion in the admin
+
+
 def admin_message_text(message) -> str:
     """Return the admin's change message as the readable sentence the history shows."""
     if isinstance(message, str):

@@ -21,6 +21,7 @@ from petitions.workflow.handling import (
     petition_reply,
     reply_working_days,
     units_for,
+    units_for_actor,
 )
 from petitions.workflow.intake import (
     CODE_ALPHABET,
@@ -62,5 +63,6 @@ __all__ = [
     "petitions_group_act",
     "reply_working_days",
     "units_for",
+    "units_for_actor",
     "NOT_FORWARDED_KINDS",
 ]

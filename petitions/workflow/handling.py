@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from petitions.models import Petition, PetitionReply, ReplyDeadline
 from petitions.vocabulary import Action
 from petitions.workflow.common import assigned_unit_petition, notify_citizen, staff_petition
-from portal import states
+from portal import access, states
 from portal.calendar import add_working_days
 from portal.errors import DomainError, required_text
 from portal.models import Department, Region
@@ -70,6 +70,23 @@ def units_for(petition: Petition):
         .select_related("region")
         .order_by("-region__level", "region__path", "name")
     )
+
+
+def units_for_actor(actor):
+    """The active units offered to ``actor`` for a bulk forward: those of the regions the user
+    manages and below them, and for a township's office its county's departments too — the
+    union of ``workflow.units_for`` over the issues the actor may forward. Each issue's own
+    list is checked by the workflow, which refuses the rest one by one."""
+    units = Department.objects.filter(is_active=True).exclude(kind__in=NOT_FORWARDED_KINDS)
+    if not getattr(actor, "is_superuser", False):
+        where = Q(pk__in=[])
+        for path in access.region_paths(actor, access.MANAGE):
+            where |= Q(region__path__startswith=path)
+            chain = Region.ancestor_paths_of(path)
+            if len(chain) >= Region.Level.TOWNSHIP:  # a township's or village's office
+                where |= Q(region__path=chain[Region.Level.COUNTY - 1])
+        units = units.filter(where)
+    return units.select_related("region").order_by("-region__level", "region__path", "name")
 
 
 @transaction.atomic

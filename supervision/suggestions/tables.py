@@ -16,7 +16,7 @@ from portal import access
 from portal.filters import IdField
 from portal.models import Department
 from portal.tables import BulkAction, Column, Preset, Table, Tool, register
-from supervision.suggestions import queries, workflow
+from supervision.suggestions import queries, queries_lists, workflow
 from supervision.suggestions.models import Reply, Session, Suggestion
 
 State = Suggestion.State
@@ -55,7 +55,7 @@ class BulkAssignForm(forms.Form):
 
     def __init__(self, user, data=None):
         super().__init__(data, prefix="assign")
-        self.fields["lead_unit"].queryset = queries.assignable_units(user)
+        self.fields["lead_unit"].queryset = queries_lists.assignable_units(user)
 
 
 def _assign(user, suggestion, data) -> None:
@@ -72,7 +72,7 @@ class SuggestionTable(Table):
     key = "suggestions"
     title = _("Deputies' suggestions")
     url_name = "suggestions_desk:list"
-    filterset_class = queries.SuggestionTableFilter
+    filterset_class = queries_lists.SuggestionTableFilter
     filter_names = (
         "region", "session", "state", "period", "todo", "due_soon", "overdue", "key", "unit_work",
     )  # fmt: skip
@@ -161,7 +161,7 @@ class SuggestionTable(Table):
         if access.is_office(user):
             super().tweak_form(user, form)
         if "session" in fields:
-            sessions = queries.session_choices(user)
+            sessions = queries_lists.session_choices(user)
             chosen = (form.data.get("session") or "").strip() if form.data else ""
             if chosen and chosen not in {str(s.pk) for s in sessions}:
                 try:

@@ -117,3 +117,12 @@ def test_the_desk_form_offers_the_same_units(client, fworld):
     page = client.get(f"/desk/petitions/{petition.pk}/")
     form = next(f for f in page.context["action_forms"] if f["name"] == "forward")["form"]
     assert {unit.name for unit in form.fields["department"].queryset} == offered(petition)
+
+
+def test_the_bulk_forward_offers_what_the_clerks_issues_may_go_to(fworld):
+    clerk = fworld.base.users["township"]
+    offered = set(workflow.units_for_actor(clerk))
+    assert fworld.units["townA1"] in offered
+    assert fworld.units["townA2"] not in offered  # a sibling township's government
+    assert not offered & set(fworld.judicial.values())  # never a court or procuratorate
+    assert all(u.kind not in workflow.NOT_FORWARDED_KINDS for u in offered)

@@ -251,3 +251,37 @@ def test_the_sibling_township_never_appears(client, pworld):  # noqa: F811
     assert mine.pk not in rows(client.get(LIST))
     sheet = workbook(client.get(LIST, {"export": "xlsx"}))
     assert mine.tracking_code not in [r[0] for r in sheet.iter_rows(values_only=True)]
+
+
+def test_an_export_of_a_list_that_is_gone_fails_and_says_so(client, pworld, clerk):  # noqa: F811
+    job = ExportJob.objects.create(user=clerk, table="no-such-list", filename="x.xlsx", total=1)
+    assert exports.run(job.pk) == ExportJob.State.FAILED
+    page = client.get(f"/desk/exports/{job.pk}/").content.decode()
+    assert 'role="alert"' in page and "http-equiv" not in page
+    assert client.get(f"/desk/exports/{job.pk}/download/").status_code == 404
+
+
+def test_the_sweep_requeues_lost_jobs_and_removes_old_files(
+    pworld,  # noqa: F811
+    clerk,
+    monkeypatch,
+    tmp_path,
+    settings,  # noqa: F811
+):
+    settings.VAR_DIR = tmp_path
+    queued = []
+    monkeypatch.setattr(exports, "_queue", queued.append)
+    now = timezone.now()
+    lost = ExportJob.objects.create(user=clerk, table="petitions", filename="a.xlsx",
+                                    created_at=now - timezone.timedelta(minutes=10))  # fmt: skip
+    fresh = ExportJob.objects.create(user=clerk, table="petitions", filename="b.xlsx")
+    old_file = exports.export_dir() / "job-old.xlsx"
+    old_file.write_bytes(b"x")
+    old = ExportJob.objects.create(
+        user=clerk, table="petitions", filename="c.xlsx", state=ExportJob.State.DONE,
+        path=str(old_file), created_at=now - timezone.timedelta(hours=30),
+    )  # fmt: skip
+    result = exports.sweep()
+    assert queued == [lost.pk] and fresh.pk not in queued
+    assert result == {"queued": 1, "removed": 1}
+    assert not old_file.exists() and not ExportJob.objects.filter(pk=old.pk).exists()

@@ -120,7 +120,7 @@ class Petition(StateMachine, models.Model):
         null=True, blank=True, related_name="+",
     )  # fmt: skip
     # The words of its texts, for the keyword search (portal.search; GIN-indexed on PostgreSQL).
-    search_text = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("citizen issue")

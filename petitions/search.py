@@ -1,6 +1,6 @@
-"""Citizen issues in the keyword search (``portal.search``): title, description, replies and
-the published outcome; a tracking code typed whole; the phone's last digits for the office
-that may see citizens' phones."""
+"""Citizen issues in the keyword search (``portal.search``): title, description, replies,
+the published outcome and the names of the issue's place; a tracking code typed whole; the
+phone's last digits for the office that may see citizens' phones."""
 
 import re
 
@@ -18,7 +18,8 @@ DIGITS = re.compile(r"^\d{4,11}$")
 
 def _texts(petition):
     texts = [petition.title, petition.description, petition.published_title,
-             petition.published_summary, petition.public_reason]  # fmt: skip
+             petition.published_summary, petition.public_reason,
+             search.place_names(petition.region_id)]  # fmt: skip
     if petition.pk:  # prefetched by build_search_index, else one query
         texts += [reply.text for reply in petition.replies.all()]
     return texts

@@ -77,7 +77,7 @@ class Matter(StateMachine, models.Model):
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # The words of its texts, for the keyword search (portal.search; GIN-indexed on PostgreSQL).
-    search_text = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("supervision matter")

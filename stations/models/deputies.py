@@ -73,7 +73,7 @@ class Representative(models.Model):
     )  # fmt: skip
     is_active = models.BooleanField(_("active"), default=True)
     # The words of its texts, for the keyword search (portal.search; GIN-indexed on PostgreSQL).
-    search_text = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("deputy")

@@ -96,7 +96,7 @@ class ReceptionMatter(models.Model):
         null=True, blank=True, related_name="reception_matter",
     )  # fmt: skip
     # The words of its texts, for the keyword search (portal.search; GIN-indexed on PostgreSQL).
-    search_text = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("reception matter")

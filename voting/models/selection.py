@@ -182,7 +182,7 @@ class Proposal(StateMachine, models.Model):
     )  # fmt: skip
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     # The words of its texts, for the keyword search (portal.search; GIN-indexed on PostgreSQL).
-    search_text = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("proposal")
@@ -248,7 +248,7 @@ class Candidate(models.Model):
     )
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     # The words of its texts, for the keyword search (portal.search; GIN-indexed on PostgreSQL).
-    search_text = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("candidate project")

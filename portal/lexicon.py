@@ -1,0 +1,121 @@
+"""The lexicon of civic problems: the many ways people name one problem.
+
+``portal/data/problem_lexicon.txt`` ships with the portal (a curated list, reviewed like
+code). Each line is a concept: a name, optionally the broader concept it belongs to, and its
+phrases (路灯故障 < 路灯: 路灯不亮 灯不亮 黑灯瞎火 …). The keyword search reads it at query
+time: a query containing a phrase looks for every phrase of that concept and of the concepts
+under it, so the index never needs rebuilding when the lexicon grows.
+
+Only data lives here; how a phrase is matched (its jieba words) is the search's business.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+SOURCE = Path(__file__).resolve().parent / "data" / "problem_lexicon.txt"
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    parent: str
+    phrases: tuple[str, ...]
+
+
+class LexiconError(ValueError):
+    pass
+
+
+def parse(text: str) -> dict[str, Concept]:
+    """The concepts of a lexicon text, by name. A line that is not ``名称 [< 上位]: 说法 …``,
+    a concept named twice or a parent never defined raises ``LexiconError`` with its line."""
+    found: dict[str, Concept] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        head, colon, body = line.partition(":")
+        phrases = tuple(dict.fromkeys(p for p in body.split() if p))
+        name, _lt, parent = (part.strip() for part in head.partition("<"))
+        if not colon or not name or not phrases:
+            raise LexiconError(f"line {number}: expected '名称 [< 上位概念]: 说法 说法 …'")
+        if name in found:
+            raise LexiconError(f"line {number}: concept {name} is defined twice")
+        found[name] = Concept(name=name, parent=parent, phrases=phrases)
+    for concept in found.values():
+        if concept.parent and concept.parent not in found:
+            raise LexiconError(f"concept {concept.name}: unknown parent {concept.parent}")
+    return found
+
+
+class Lexicon:
+    """The concepts and, for each phrase, the concepts it names."""
+
+    def __init__(self, concepts: dict[str, Concept]):
+        self.concepts = concepts
+        self.children: dict[str, list[str]] = {}
+        for concept in concepts.values():
+            if concept.parent:
+                self.children.setdefault(concept.parent, []).append(concept.name)
+        self.by_phrase: dict[str, set[str]] = {}
+        for concept in concepts.values():
+            for phrase in concept.phrases:
+                self.by_phrase.setdefault(phrase.lower(), set()).add(concept.name)
+        self.longest = max((len(p) for p in self.by_phrase), default=0)
+
+    def family(self, name: str) -> list[str]:
+        """The phrases of concept ``name`` and of every concept under it, each once."""
+        out: dict[str, None] = {}
+        todo, seen = [name], set()
+        while todo:
+            current = todo.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            out.update(dict.fromkeys(self.concepts[current].phrases))
+            todo.extend(self.children.get(current, []))
+        return list(out)
+
+    def find(
+        self, text: str, boundaries: set[int] | None = None
+    ) -> list[tuple[int, int, frozenset[str]]]:
+        """The phrases found in ``text``: (start, end, the concepts named), longest first and
+        never overlapping, in the order of the text. With ``boundaries`` (the offsets where
+        the text's words start and end), a phrase must start and end on them: 漏 is not
+        found in 漏洞."""
+        lowered = text.lower()
+        taken = [False] * len(lowered)
+        hits = []
+        for size in range(min(self.longest, len(lowered)), 0, -1):
+            for start in range(0, len(lowered) - size + 1):
+                piece = lowered[start : start + size]
+                if piece not in self.by_phrase or any(taken[start : start + size]):
+                    continue
+                if boundaries is None or (start in boundaries and start + size in boundaries):
+                    hits.append((start, start + size, frozenset(self.by_phrase[piece])))
+                    for i in range(start, start + size):
+                        taken[i] = True
+        return sorted(hits)
+
+
+_lock = threading.Lock()
+_current: Lexicon | None = None
+
+
+def current() -> Lexicon:
+    """The lexicon the portal runs with, read once."""
+    global _current
+    if _current is None:
+        with _lock:
+            if _current is None:
+                _current = Lexicon(parse(SOURCE.read_text(encoding="utf-8")))
+    return _current
+
+
+def forget() -> None:
+    """Read the lexicon again on next use."""
+    global _current
+    _current = None

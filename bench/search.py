@@ -64,7 +64,7 @@ def percentile(samples, q: float) -> float:
 
 BATCH = 2000
 SELECT_ROWS = (
-    "SELECT id, title, description, published_title, published_summary, public_reason "
+    "SELECT id, title, description, published_title, published_summary, public_reason, region_id "
     "FROM petitions_petition WHERE id >= %s AND id < %s ORDER BY id"
 )
 SELECT_REPLIES = (
@@ -98,9 +98,10 @@ def _build_slice(bounds):
                 replies.setdefault(pid, []).append(text)
         t1 = time.perf_counter()
         ids, texts = [], []
-        for pid, *fields in found:
+        for pid, *fields, region_id in found:
             ids.append(pid)
-            texts.append(search.document(*fields, *replies.get(pid, ())))
+            place = search.place_names(region_id)  # as petitions.search: the place too
+            texts.append(search.document(*fields, place, *replies.get(pid, ())))
         t2 = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(UPDATE, [ids, texts])

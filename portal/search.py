@@ -51,6 +51,8 @@ __all__ = [
 ]  # fmt: skip
 
 FIELD = "search_text"
+FEW_ROWS = 5000  # matches fetched by id first, when a list keeps its own order…
+FEW_ESTIMATE = 20000  # …asked only when the planner expects at most this many
 
 # --- the registry ---------------------------------------------------------------------------
 
@@ -159,6 +161,21 @@ def _slot_q(slot: Slot) -> Q:
     return condition
 
 
+def _few_rows(model, vector, condition: Q) -> list | None:
+    """The ids of a rare word's rows (at most ``FEW_ROWS``), or None for a common one. A list
+    keeps its own order (newest first); for a rare word the planner, whose estimate of an OR
+    of phrases is far too high, would walk that order's index past a million rows before it
+    found them. Asked only when the estimate is small: a common word is left as it is."""
+    from portal.pagination import estimated_count
+
+    rows = model._default_manager.annotate(search_vector=vector).filter(condition).order_by()
+    estimate = estimated_count(rows)
+    if estimate is not None and estimate > FEW_ESTIMATE:
+        return None
+    few = list(rows.values_list("pk", flat=True)[: FEW_ROWS + 1])
+    return few if len(few) <= FEW_ROWS else None
+
+
 def matching(queryset: QuerySet, q: str, user=None, *, ranked: bool = False) -> QuerySet:
     """The rows of ``queryset`` that match ``q``: every slot of it (``query_slots``), or a
     code typed exactly. ``ranked`` orders them by relevance (PostgreSQL), newest first among
@@ -177,7 +194,11 @@ def matching(queryset: QuerySet, q: str, user=None, *, ranked: bool = False) -> 
         raw = " | ".join(f"({_tsquery(group)})" for group in groups)
         query = SearchQuery(raw, search_type="raw", config="simple")
         condition = Q(search_vector=query)
-        queryset = queryset.annotate(search_vector=vector)
+        few = None if ranked else _few_rows(queryset.model, vector, condition)
+        if few is not None:
+            condition = Q(pk__in=few)
+        else:
+            queryset = queryset.annotate(search_vector=vector)
         if exact is not None:
             condition |= exact
         queryset = queryset.filter(condition)

@@ -9,6 +9,7 @@ class PetitionsConfig(AppConfig):
     def ready(self) -> None:
         from petitions import (  # noqa: F401  (each registers itself)
             access_rules,  # scope rules
+            figures,  # noqa: F401  (the dashboards' figures)
             menu,  # side-menu links
             reminders,  # reminder sweeps
             search,  # the keyword search

@@ -213,6 +213,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.send_digests",
         "schedule": crontab(hour=int(os.environ.get("DIGEST_HOUR", "8")), minute=0),
     },
+    # The dashboards' figures: today's changes (the current month) every few minutes, and
+    # the last twelve months every night (older issues closing change their month).
+    "figures-current-month": {
+        "task": "portal.refresh_figures",
+        "schedule": float(os.environ.get("FIGURES_REFRESH_SECONDS", "600")),
+        "kwargs": {"months_back": 0},
+        "options": {"expires": 590.0},
+    },
+    "figures-nightly": {
+        "task": "portal.refresh_figures",
+        "schedule": crontab(hour=int(os.environ.get("FIGURES_NIGHT_HOUR", "2")), minute=30),
+        "kwargs": {"months_back": 12},
+    },
     # Long exports of staff lists the broker lost; export files older than a day removed.
     "sweep-exports": {
         "task": "portal.sweep_exports",

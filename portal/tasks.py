@@ -59,3 +59,21 @@ def sweep_exports() -> dict:
     from portal.tables import exports
 
     return exports.sweep()
+
+
+@shared_task(name="portal.refresh_figures", acks_late=True)
+def refresh_figures(months_back: int = 0, months: list[str] | None = None) -> dict:
+    """Recompute the dashboards' figures: the current month and the ``months_back`` before
+    it, or the ``months`` given ("2026-03"). Idempotent: whole months are rewritten."""
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.figures import periods, snapshots
+
+    if months:
+        chosen = [datetime.date(int(m[:4]), int(m[5:7]), 1) for m in months]
+    else:
+        this = periods.first(timezone.localdate())
+        chosen = [periods.add_months(this, -n) for n in range(months_back, -1, -1)]
+    return snapshots.refresh(chosen)

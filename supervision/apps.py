@@ -10,6 +10,7 @@ class SupervisionConfig(AppConfig):
         from portal import vocabulary
         from supervision import (
             access_rules,  # noqa: F401  (registers the scope rules)
+            figures,  # noqa: F401  (the dashboards' figures)
             menu,  # noqa: F401  (adds its links to the side menu)
             search,  # noqa: F401  (the keyword search)
             tables,  # noqa: F401  (the staff table, for the export worker)

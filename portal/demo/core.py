@@ -61,6 +61,7 @@ CITY_UNITS = [
 ACCOUNTS = [
     ("city_staff", "周敏", User.Kind.STAFF, "330200000000", access.Role.STAFF, None, True),
     ("county_staff", "王海燕", User.Kind.STAFF, "330225000000", access.Role.STAFF, None, True),
+    ("county_leader", "胡建明", User.Kind.STAFF, "330225000000", access.Role.LEADER, None, True),
     ("shipu_staff", "陈立峰", User.Kind.STAFF, "330225100000", access.Role.STAFF, None, True),
     ("daxu_staff", "林晓红", User.Kind.STAFF, "330225108000", access.Role.STAFF, None, True),
     ("jiangbei_staff", "张建国", User.Kind.STAFF, "330205000000", access.Role.STAFF, None, True),

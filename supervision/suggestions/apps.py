@@ -14,6 +14,7 @@ class SuggestionsConfig(AppConfig):
         from portal import vocabulary
         from supervision.suggestions import (
             access_rules,  # noqa: F401  (registers the scope rules)
+            figures,  # noqa: F401  (the dashboards' figures)
             menu,  # noqa: F401  (adds its links to the side menu)
             reminders,  # noqa: F401  (registers the reminder sweeps)
             search,  # noqa: F401  (the keyword search)

@@ -5,12 +5,22 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from petitions import demo as petitions_demo
+from petitions import demo_history as petitions_history
 from portal.demo import core
+from portal.figures.periods import add_months, first
 from portal.models import Department, Region, User
 from stations import demo as stations_demo
+from stations import demo_history as stations_history
 from supervision import demo as supervision_demo
 from supervision.suggestions import demo as suggestions_demo
+from supervision.suggestions import demo_history as suggestions_history
 from voting import demo as voting_demo
+
+
+def _months_ago(count: int) -> str:
+    from django.utils import timezone
+
+    return add_months(first(timezone.localdate()), -count).strftime("%Y-%m")
 
 
 class Command(BaseCommand):
@@ -23,6 +33,13 @@ class Command(BaseCommand):
         supervision_demo.build(regions)
         suggestions_demo.build(regions)
         voting_demo.build(regions)
+        # Two years of history for the dashboards' trends, and their figures.
+        petitions_history.build()
+        stations_history.build()
+        suggestions_history.build()
+        call_command(
+            "compute_figures", "--from", _months_ago(24), verbosity=0, stdout=io.StringIO()
+        )
         # Demo rows written directly get their words for the keyword search.
         call_command("build_search_index", verbosity=0, stdout=io.StringIO())
         self.stdout.write(

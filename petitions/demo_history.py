@@ -41,7 +41,11 @@ def build(months: int = 24, today: datetime.date | None = None) -> int:
     for code in COUNTIES:
         county = Region.objects.get(code=code)
         places = list(Region.objects.filter(path__startswith=county.path, level__gte=3))
-        units = list(Department.objects.filter(region=county, is_active=True))
+        units = list(
+            Department.objects.filter(
+                region=county, is_active=True, kind=Department.Kind.GOVERNMENT
+            )
+        )
         for back in range(months, -1, -1):
             month = (first - datetime.timedelta(days=back * 31)).replace(day=1)
             for _i in range(rng.randint(14, 30)):

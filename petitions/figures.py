@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from petitions.models import Category, Petition, PetitionRating, PetitionReply, Rating
 from petitions.queries import overdue_q
 from portal import figures
+from portal.figures import live
 from portal.models import Department
 
 State = Petition.State
@@ -154,3 +155,14 @@ for figure in (
     ),
 ):
     figures.register(figure)
+
+
+def _overdue_by_age(region, period, today):
+    rows = Petition.objects.filter(overdue_q(today), region__path__startswith=region.path)
+    return live.overdue_ages(rows, "due_on", today)
+
+
+figures.register_panel(
+    figures.Panel(key="petitions_overdue_age", title=_("Issues overdue now, by days past the deadline"),
+                  unit=_("issues"), rows=_overdue_by_age, order=10)
+)  # fmt: skip

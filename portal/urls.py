@@ -5,7 +5,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from petitions import api as petitions_api
-from portal import accounts, api, errorpages, inbox, search_page, views
+from portal import (
+    accounts,
+    api,
+    dashboard_views,
+    errorpages,
+    inbox,
+    search_page,
+    statistics_api,
+    views,
+)
 from stations import api as stations_api
 from supervision import api as supervision_api
 from supervision.suggestions import api as suggestions_api
@@ -15,6 +24,7 @@ router = DefaultRouter()
 router.register("regions", api.RegionViewSet, basename="region")
 router.register("departments", api.DepartmentViewSet, basename="department")
 router.register("events", api.EventViewSet, basename="event")
+router.register("statistics", statistics_api.StatisticViewSet, basename="statistic")
 router.register("representatives", stations_api.RepresentativeViewSet, basename="representative")
 router.register("stations", stations_api.StationViewSet, basename="station")
 router.register("shifts", stations_api.ShiftViewSet, basename="shift")
@@ -42,6 +52,9 @@ urlpatterns = [
     path("desk/inbox/read-all/", inbox.inbox_read_all, name="inbox_read_all"),
     path("desk/inbox/settings/", inbox.inbox_preferences, name="inbox_preferences"),
     path("desk/search/", search_page.search_page, name="desk_search"),
+    path("desk/dashboard/", dashboard_views.page, name="dashboard"),
+    path("desk/dashboard/export/", dashboard_views.export, name="dashboard_export"),
+    path("desk/dashboard/recompute/", dashboard_views.recompute, name="dashboard_recompute"),
     path("desk/", include("portal.desk_urls")),
     path("desk/", include("stations.desk_urls")),
     path("desk/", include("petitions.desk_urls")),

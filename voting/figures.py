@@ -64,3 +64,20 @@ for figure in (
     ),
 ):
     figures.register(figure)
+
+
+def _progress(region, period, today):
+    adopted = Candidate.objects.filter(
+        outcome=Candidate.Outcome.ADOPTED,
+        cycle__region__path__startswith=region.path,
+        cycle__year__gte=period.start.year,
+        cycle__year__lte=period.end.year,
+    )
+    rows = with_progress(adopted).select_related("cycle").order_by("-cycle__year", "number")[:30]
+    return [(f"{p.cycle.year} · {p.title}", progress_of(p)) for p in rows]
+
+
+figures.register_panel(
+    figures.Panel(key="projects_progress", title=_("Livelihood projects: implementation progress"),
+                  unit="%", rows=_progress, order=30)
+)  # fmt: skip

@@ -130,6 +130,31 @@ class Figure:
         return f"{int(value):,}"
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A table (and its chart) computed on the spot by the app that owns the records, for a
+    region subtree and a period: ``rows(region, period, today)`` returns (label, value) pairs.
+    For what is not a monthly count: items overdue now by age, projects' progress."""
+
+    key: str
+    title: Any
+    unit: Any
+    rows: Callable[..., list[tuple[str, Any]]]
+    order: int = 50
+
+
+_PANELS: dict[str, Panel] = {}
+
+
+def register_panel(panel: Panel) -> Panel:
+    _PANELS[panel.key] = panel
+    return panel
+
+
+def panels() -> list[Panel]:
+    return sorted(_PANELS.values(), key=lambda p: (p.order, p.key))
+
+
 _SOURCES: dict[str, Source] = {}
 _FIGURES: dict[str, Figure] = {}
 

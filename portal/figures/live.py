@@ -84,3 +84,28 @@ def values(regions: list[Region], start: datetime.date, end: datetime.date,
                     for key, value in measures.items():
                         out[region.pk][key] += value
     return out
+
+
+AGES = ((1, 7), (8, 30), (31, 90), (91, None))  # days past the deadline
+
+
+def overdue_ages(queryset, due_field: str, today: datetime.date) -> list[tuple[str, int]]:
+    """(label, count) of overdue records by days past their deadline, in one query."""
+    from django.db.models import Count
+    from django.utils.translation import gettext
+
+    counts = {}
+    for low, high in AGES:
+        condition = Q(**{f"{due_field}__lte": today - datetime.timedelta(days=low)})
+        if high is not None:
+            condition &= Q(**{f"{due_field}__gte": today - datetime.timedelta(days=high)})
+        counts[f"d{low}"] = Count("pk", filter=condition)
+    row = queryset.order_by().aggregate(**counts)
+    out = []
+    for low, high in AGES:
+        if high is None:
+            label = gettext("Over %(days)d days") % {"days": low - 1}
+        else:
+            label = gettext("%(low)d–%(high)d days") % {"low": low, "high": high}
+        out.append((label, row[f"d{low}"] or 0))
+    return out

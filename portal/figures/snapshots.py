@@ -223,6 +223,19 @@ def breakdown(region_id: int, dimension: str, months, measures) -> dict[str, dic
     return out
 
 
+def bucket_by_month(region_id: int, dimension: str, bucket: str, months, measures):
+    """month → measure → value of one bucket (a station, a unit) under one region."""
+    out: dict[datetime.date, dict[str, int]] = {m: defaultdict(int) for m in months}
+    rows = (
+        FigureValue.objects.filter(region_id=region_id, dimension=dimension, bucket=bucket,
+                                   measure__in=list(measures), month__in=list(months))
+        .values_list("month", "measure", "value")
+    )  # fmt: skip
+    for month, measure, value in rows:
+        out.setdefault(month, defaultdict(int))[measure] += value
+    return out
+
+
 def computed_at(months) -> datetime.datetime | None:
     """When the oldest of these months' figures was computed (None: never)."""
     runs = FigureRun.objects.filter(month__in=list(months))

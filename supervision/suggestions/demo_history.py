@@ -31,7 +31,9 @@ def build(months: int = 24, today: datetime.date | None = None) -> int:
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     county = Region.objects.get(code="330225000000")
     deputies = list(Representative.objects.filter(region__path__startswith=county.path))
-    units = list(Department.objects.filter(region=county, is_active=True))
+    units = list(
+        Department.objects.filter(region=county, is_active=True, kind=Department.Kind.GOVERNMENT)
+    )
     if not deputies or not units:
         return 0
     sessions = {}

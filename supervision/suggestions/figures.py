@@ -3,20 +3,23 @@ suggestion was filed and its congress's region, broken down by lead handling uni
 stage. The aggregates themselves are ``queries._aggregates`` — the one definition the
 statistics page, the yearly report and its Excel ledger read too."""
 
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 
 from portal import figures
+from portal.figures import live
 from portal.models import Department
 from supervision.suggestions.models import Suggestion
-from supervision.suggestions.queries import FORMULAS, _aggregates
+from supervision.suggestions.queries import FORMULAS, _aggregates, overdue_q
 
 MODULE = _("Deputies' suggestions")
-NAMES = ("assigned", "replied", "replied_in_time", "replies_due", "overdue", "rated",
+NAMES = ("filed", "assigned", "replied", "replied_in_time", "replies_due", "overdue", "rated",
          "reply_satisfied", "implementation_satisfied")  # fmt: skip
 
 
 def _measure(name):
+    if name == "filed":
+        return figures.Measure("suggestions.filed", lambda today: Count("pk"))
     return figures.Measure(f"suggestions.{name}", lambda today: _aggregates(today)[name])
 
 
@@ -40,6 +43,15 @@ figures.register_source(
 )  # fmt: skip
 
 for figure in (
+    figures.Figure(
+        key="suggestions_filed",
+        label=_("Suggestions filed"),
+        unit=_("suggestions"),
+        module=MODULE,
+        numerator="suggestions.filed",
+        order=39,
+        formula=_("Suggestions filed (first submitted) in the period, in any stage now."),
+    ),
     figures.Figure(
         key="suggestions_assigned",
         label=_("Suggestions assigned"),
@@ -109,3 +121,15 @@ for figure in (
     ),
 ):
     figures.register(figure)
+
+
+def _overdue_by_age(region, period, today):
+    rows = Suggestion.objects.filter(overdue_q(today), region__path__startswith=region.path)
+    return live.overdue_ages(rows, "due_on", today)
+
+
+figures.register_panel(
+    figures.Panel(key="suggestions_overdue_age",
+                  title=_("Suggestions overdue now, by days past the deadline"),
+                  unit=_("suggestions"), rows=_overdue_by_age, order=20)
+)  # fmt: skip

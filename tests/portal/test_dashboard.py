@@ -1,0 +1,152 @@
+"""The leaders' dashboard (/desk/dashboard/), its Excel export and /api/v1/statistics/ on the
+demo's two years of history: the page, the API and the export show the same value for every
+figure at every level; each role sees its own region and what is under it, never a sibling's
+or its parent's; bad periods are field errors; a figure below its minimum is not ranked."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from portal import access, figures
+from portal.models import Region, User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PAGE, EXPORT, API = "/desk/dashboard/", "/desk/dashboard/export/", "/api/v1/statistics/"
+CITY, XIANGSHAN, SHIPU, DAXU, JIANGBEI = ("330200000000", "330225000000", "330225100000",
+                                          "330225108000", "330205000000")  # fmt: skip
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", verbosity=0)
+    return {code: Region.objects.get(code=code) for code in (CITY, XIANGSHAN, SHIPU, DAXU, JIANGBEI)}
+
+
+def login(client, username):
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_page_api_and_export_agree_on_every_figure_at_every_level(client, demo):
+    login(client, "city_staff")
+    for code in (CITY, XIANGSHAN, SHIPU):
+        region = demo[code]
+        query = {"region": region.pk, "period": "year", "year": "2026"}
+        page = client.get(PAGE, query)
+        assert page.status_code == 200
+        on_page = {v.figure.key: v.display for v in page.context["values"]}
+        book = load_workbook(io.BytesIO(client.get(EXPORT, query).content))
+        in_export = {row[1]: row[2] for row in book.worksheets[0].iter_rows(min_row=3, values_only=True)}
+        for figure in figures.figures():
+            api = client.get(f"{API}{figure.key}/", query).json()
+            assert api["display"] == on_page[figure.key], (code, figure.key)
+            assert in_export[str(figure.label)] == on_page[figure.key], (code, figure.key)
+            assert f'id="figure-{figure.key}"' in page.content.decode()
+
+
+def test_the_county_children_add_up_to_the_county(client, demo):
+    login(client, "county_leader")
+    query = {"region": demo[XIANGSHAN].pk, "period": "year", "year": "2026"}
+    total = client.get(f"{API}petitions_received/", query).json()
+    parts = client.get(f"{API}petitions_received/", {**query, "breakdown": "children"}).json()
+    assert total["value"] > 0
+    assert sum(p["value"] for p in parts["breakdown"]) == total["value"]
+    months = client.get(f"{API}petitions_received/", {**query, "breakdown": "month"}).json()
+    assert sum(p["value"] for p in months["breakdown"]) == total["value"]
+
+
+@pytest.mark.parametrize(
+    ("username", "allowed", "hidden"),
+    [("city_staff", (CITY, XIANGSHAN, SHIPU, JIANGBEI), ()),
+     ("county_leader", (XIANGSHAN, SHIPU, DAXU), (CITY, JIANGBEI)),  # own, children | parent, sibling
+     ("county_staff", (XIANGSHAN, SHIPU), (CITY, JIANGBEI)),
+     ("shipu_staff", (SHIPU,), (XIANGSHAN, DAXU, CITY)),  # own | parent, sibling, grandparent
+     ("jiangbei_staff", (JIANGBEI,), (XIANGSHAN, SHIPU, CITY))],
+)  # fmt: skip
+def test_each_role_sees_its_region_and_below_never_a_sibling_or_parent(
+    client, demo, username, allowed, hidden
+):
+    login(client, username)
+    for code in allowed:
+        assert client.get(PAGE, {"region": demo[code].pk}).status_code == 200, code
+        assert client.get(f"{API}receptions/", {"region": demo[code].pk}).status_code == 200
+    for code in hidden:
+        assert client.get(PAGE, {"region": demo[code].pk}).status_code == 404, code
+        assert client.get(EXPORT, {"region": demo[code].pk}).status_code == 404, code
+        assert client.get(f"{API}receptions/", {"region": demo[code].pk}).status_code == 404
+
+
+def test_a_viewer_reads_but_may_not_recompute_and_others_are_refused(client, demo):
+    viewer = UserFactory(username="x_viewer", kind=User.Kind.STAFF)
+    access.grant_role(viewer, demo[XIANGSHAN], access.Role.VIEWER)
+    client.force_login(viewer)
+    page = client.get(PAGE)
+    assert page.status_code == 200 and page.context["region"] == demo[XIANGSHAN]
+    assert "recompute-form" not in page.content.decode()
+    assert client.post("/desk/dashboard/recompute/", {"region": demo[XIANGSHAN].pk}).status_code == 403
+    for username in ("deputy_shipu", "dept_traffic"):
+        login(client, username)
+        assert client.get(PAGE).status_code == 403
+        assert client.get(API).status_code == 403
+
+
+def test_a_village_or_a_foreign_station_is_not_a_drill_target(client, demo):
+    login(client, "county_leader")
+    village = Region.objects.filter(path__startswith=demo[SHIPU].path, level=4).first()
+    assert client.get(PAGE, {"region": village.pk}).status_code == 404
+    shipu = client.get(PAGE, {"region": demo[SHIPU].pk})
+    station = next(c for c in shipu.context["charts"] if c.key == "stations")
+    assert station.links  # every bar of the stations chart drills into its station
+    opened = client.get(station.links[0])
+    assert opened.status_code == 200 and opened.context["station_view"] is not None
+    from stations.models import Station
+
+    foreign = Station.objects.filter(region__path__startswith=demo[JIANGBEI].path).first()
+    assert client.get(PAGE, {"region": demo[SHIPU].pk, "station": foreign.pk}).status_code == 404
+    assert client.get(PAGE, {"region": demo[SHIPU].pk, "station": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"period": "week"}, {"period": "month", "month": "2026-13"},
+     {"period": "custom", "from": "2026-06", "to": "2026-01"}, {"period": "year", "year": "abc"}],
+)  # fmt: skip
+def test_a_bad_period_is_shown_as_a_field_error_and_refused_by_the_api(client, demo, query):
+    login(client, "county_leader")
+    page = client.get(PAGE, query)
+    assert page.status_code == 200 and page.context["errors"]
+    assert 'id="period-errors"' in page.content.decode()
+    answer = client.get(f"{API}receptions/", query)
+    assert answer.status_code == 400 and set(answer.json()) & {"period", "month", "to", "year"}
+    assert client.get(f"{API}receptions/", {"colour": "red"}).json() == {"colour": ["未知参数。"]}
+
+
+def test_units_below_the_minimum_are_not_ranked(client, demo):
+    login(client, "county_leader")
+    rate = figures.figure("petitions_on_time_rate")
+    query = {"region": demo[XIANGSHAN].pk, "period": "year", "year": "2026", "breakdown": "unit"}
+    rows = client.get(f"{API}{rate.key}/", query).json()["breakdown"]
+    assert any(not r["ranked"] for r in rows) or all(r["cases"] >= rate.min_cases for r in rows)
+    for row in rows:
+        assert row["ranked"] == (row["cases"] >= rate.min_cases and row["value"] is not None)
+    page = client.get(PAGE, {k: v for k, v in query.items() if k != "breakdown"})
+    chart = next(c for c in page.context["charts"] if c.key == "units_on_time")
+    ranked = {r["label"] for r in rows if r["ranked"]}
+    assert set(chart.categories) <= ranked
+
+
+def test_recompute_rewrites_the_period(client, demo, settings):
+    from portal.models import FigureValue
+
+    login(client, "county_leader")
+    FigureValue.objects.filter(measure="petitions.received", month__year=2026).delete()
+    before = client.get(f"{API}petitions_received/", {"period": "year", "year": "2026"}).json()
+    assert before["value"] == 0
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    answer = client.post("/desk/dashboard/recompute/", {"period": "year", "year": "2026"})
+    assert answer.status_code == 302
+    after = client.get(f"{API}petitions_received/", {"period": "year", "year": "2026"}).json()
+    assert after["value"] > 0

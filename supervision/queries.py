@@ -5,12 +5,10 @@ region subtree and period."""
 from __future__ import annotations
 
 import datetime
-import functools
-import operator
 from dataclasses import dataclass
 
 import django_filters
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -168,53 +166,25 @@ def matter_statistics(
 ) -> list[MatterStats]:
     """Per region subtree: matters opened in the period, closed as solved in it, rounds per
     closed matter, rounds completed on time (of the rounds completed in the period, or due in
-    it and still open past their deadline) and the share closed at the first evaluation.
-    Two queries, however many regions: the rows of the period are read once and counted per
-    subtree here."""
+    it and still open past their deadline) and the share closed at the first evaluation —
+    the registry's measures (``supervision.figures``), computed for these dates: one query
+    per measure source however many regions."""
     if not regions:
         return []
-    tz = timezone.get_current_timezone()
-    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    until = datetime.datetime.combine(
-        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-    )
-    today = timezone.localdate()
-    within = functools.reduce(operator.or_, (Q(region__path__startswith=r.path) for r in regions))
-    matters = list(
-        Matter.objects.filter(within)
-        .filter(
-            Q(created_at__gte=since, created_at__lt=until)
-            | Q(state=State.CLOSED, closed_at__gte=since, closed_at__lt=until)
-        )
-        .annotate(rounds_total=Count("rounds"))
-        .values_list("region__path", "created_at", "state", "closed_at", "round", "rounds_total")
-    )
-    rounds = list(
-        Round.objects.filter(within)
-        .filter(
-            Q(completed_at__gte=since, completed_at__lt=until)
-            | Q(completed_at__isnull=True, due_on__gte=start, due_on__lte=end, due_on__lt=today)
-        )
-        .values_list("region__path", "completed_at", "due_on")
-    )
+    from portal.figures import live
+
+    keys = ["supervision", "supervision_closed", "supervision_rounds", "supervision_open_rounds"]
+    values = live.values(regions, start, end, keys)
     rows = []
     for region in regions:
-        stats = MatterStats(region, 0, 0, 0, 0, 0, 0)
-        for path, created, state, closed, number, total in matters:
-            if not path.startswith(region.path):
-                continue
-            stats.opened += since <= created < until
-            if state == State.CLOSED and closed is not None and since <= closed < until:
-                stats.closed += 1
-                stats.closed_first_round += number == 1
-                stats.rounds_of_closed += total
-        for path, completed, due in rounds:
-            if path.startswith(region.path):
-                stats.rounds_due += 1
-                stats.rounds_on_time += (
-                    completed is not None and timezone.localdate(completed) <= due
-                )
-        rows.append(stats)
+        v = values[region.pk]
+        rows.append(MatterStats(
+            region, opened=v["supervision.opened"], closed=v["supervision_closed.closed"],
+            closed_first_round=v["supervision_closed.first_round"],
+            rounds_of_closed=v["supervision_closed.rounds"],
+            rounds_due=v["supervision_rounds.completed"] + v["supervision_open_rounds.overdue"],
+            rounds_on_time=v["supervision_rounds.on_time"],
+        ))  # fmt: skip
     return rows
 
 

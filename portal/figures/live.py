@@ -56,16 +56,20 @@ def by_region(source: figures.Source, start: datetime.date, end: datetime.date,
     if source.prepare is not None:
         queryset = source.prepare(queryset, today)
     rows = (
-        queryset.annotate(_region=F(source.region_field))
+        queryset.annotate(_region=F(source.region_field), _path=F(f"{source.region_field}__path"))
         .order_by()
-        .values("_region")
+        .values("_region", "_path")
         .annotate(**source.aggregates(today))
         .order_by()
     )
     for row in rows:
+        _paths[row["_region"]] = row["_path"]
         for measure in source.measures:
             out[row["_region"]][measure.key] += int(row[measure.key] or 0)
     return out
+
+
+_paths: dict[int, str] = {}  # region id → path, as the queries above return them
 
 
 def values(regions: list[Region], start: datetime.date, end: datetime.date,
@@ -74,11 +78,13 @@ def values(regions: list[Region], start: datetime.date, end: datetime.date,
     """Region pk → measure → value over each region's subtree, for the sources ``keys`` (all
     by default): one query per source however many regions."""
     chosen = [s for s in figures.sources() if keys is None or s.key in keys]
-    paths = dict(Region.objects.values_list("pk", "path"))
     out: dict[int, dict[str, int]] = {r.pk: defaultdict(int) for r in regions}
     for source in chosen:
-        for region_id, measures in by_region(source, start, end, today, regions).items():
-            path = paths.get(region_id, "")
+        found = by_region(source, start, end, today, regions)
+        if source.rows is not None and found:  # yearly sources' own rows carry no path
+            _paths.update(Region.objects.filter(pk__in=list(found)).values_list("pk", "path"))
+        for region_id, measures in found.items():
+            path = _paths.get(region_id, "")
             for region in regions:
                 if path.startswith(region.path):
                     for key, value in measures.items():

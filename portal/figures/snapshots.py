@@ -223,6 +223,23 @@ def breakdown(region_id: int, dimension: str, months, measures) -> dict[str, dic
     return out
 
 
+def buckets(region_ids, dimension: str, wanted, months, measures) -> dict[str, dict[str, int]]:
+    """bucket → measure → its sum over ``months`` under the regions ``region_ids``, for the
+    buckets ``wanted`` (one query)."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = (
+        FigureValue.objects.filter(region_id__in=list(region_ids), dimension=dimension,
+                                   bucket__in=list(wanted), measure__in=list(measures),
+                                   month__in=list(months))
+        .values("bucket", "measure")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )  # fmt: skip
+    for row in rows:
+        out[row["bucket"]][row["measure"]] += row["total"]
+    return out
+
+
 def bucket_by_month(region_id: int, dimension: str, bucket: str, months, measures):
     """month → measure → value of one bucket (a station, a unit) under one region."""
     out: dict[datetime.date, dict[str, int]] = {m: defaultdict(int) for m in months}

@@ -78,7 +78,15 @@ def generate(sworld, extra_stations: int, seed: int):
                 expected[target]["people"] += people
                 expected[target]["matters"] += len(matters)
                 expected[target]["solved"] += sum(matters)
+    refresh()
     return expected
+
+
+def refresh():
+    """Compute the monthly figures, as the beat does every few minutes (portal.figures)."""
+    from portal.figures import periods, snapshots
+
+    snapshots.refresh(periods.months_between(datetime.date(YEAR - 1, 1, 1), TO))
 
 
 def as_counter(figures) -> Counter:

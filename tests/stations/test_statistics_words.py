@@ -19,11 +19,16 @@ def selected_year(html: str) -> int:
 
 
 def receive(sworld, station_key: str, date: datetime.date, people: int = 3) -> Reception:
+    from portal.figures import snapshots
+
     station = sworld.stations[station_key]
-    return Reception.objects.create(
+    reception = Reception.objects.create(
         region=station.region, station=station, date=date, form="sitting",
         people_count=people, recorded_by=sworld.base.users["city"],
     )  # fmt: skip
+    # The statistics read the monthly figures, which the beat recomputes every few minutes.
+    snapshots.refresh([date.replace(day=1)], ["receptions", "matters"])
+    return reception
 
 
 def test_the_year_box_shows_the_year_displayed(client, sworld):

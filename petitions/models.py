@@ -132,6 +132,13 @@ class Petition(StateMachine, models.Model):
             models.Index(fields=["state", "due_on"], name="petition_due_idx"),
             # The ledger sorted by its deadline column, page by page.
             models.Index(fields=["due_on", "id"], name="petition_due_id_idx"),
+            # Issues being handled, by place and deadline: what is overdue where, counted from
+            # the index alone (the dashboard's overdue items by age).
+            models.Index(
+                fields=["region", "due_on"],
+                condition=Q(state="forwarded"),
+                name="petition_forwarded_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -195,6 +195,9 @@ def _trend(region: Region, period: Period) -> Chart:
 def _breakdown_chart(region, period, key, title, source, dimension, figure_keys, kind="bar",
                      rank=False, link=None) -> Chart:  # fmt: skip
     chosen = [figures.figure(k) for k in figure_keys]
+    if dimension in figures.source(source).local and region.level < Region.Level.COUNTY:
+        note = _("Open a district or county to see this by station.")
+        return Chart(key, title, kind, "", [], [], note=note)
     measures = [m for f in chosen for m in f.measures]
     parts = snapshots.breakdown(region.pk, dimension, period.months, measures)
     buckets = list(parts)

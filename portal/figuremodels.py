@@ -31,7 +31,9 @@ class FigureValue(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["region", "dimension", "month"], name="figurevalue_read_idx"),
+            models.Index(
+                fields=["region", "dimension", "measure", "month"], name="figurevalue_read_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -218,11 +218,12 @@ def _staff_only(user) -> None:
 def statistics(request):
     _staff_only(request.user)
     date_from, date_to = _period(request)
-    nodes, hidden = queries.statistics_rows(
-        queries.station_statistics(request.user, date_from, date_to)
-    )
     # A whole city has thousands of stations: list them only for a smaller jurisdiction.
-    show_stations = sum(len(node.stations) for node in nodes) <= STATION_ROWS
+    all_nodes = queries.station_statistics(
+        request.user, date_from, date_to, station_limit=STATION_ROWS
+    )
+    show_stations = any(node.stations for node in all_nodes)
+    nodes, hidden = queries.statistics_rows(all_nodes)
     return render(
         request, "stations/desk_statistics.html",
         {"nodes": nodes, "year": date_from.year, "years": _years(date_from.year),

@@ -35,7 +35,7 @@ figures.register_source(
             figures.Measure("receptions.people", lambda today: Sum("people_count")),
         ),
         dimensions={"station": lambda: F("station_id"), "weekday": lambda: ExtractIsoWeekDay("date")},
-        labels={"station": _stations, "weekday": _weekdays},
+        labels={"station": _stations, "weekday": _weekdays}, local=("station",),
     )
 )  # fmt: skip
 figures.register_source(
@@ -47,7 +47,7 @@ figures.register_source(
             figures.Measure("matters.solved", lambda today: Count("pk", filter=Q(solved=True))),
         ),
         dimensions={"station": lambda: F("reception__station_id")},
-        labels={"station": _stations},
+        labels={"station": _stations}, local=("station",),
     )
 )  # fmt: skip
 

@@ -261,13 +261,15 @@ class RegionFigures:
 
 
 def station_statistics(
-    actor, date_from: datetime.date, date_to: datetime.date, root: Region | None = None
-) -> list[RegionFigures]:
+    actor, date_from: datetime.date, date_to: datetime.date, root: Region | None = None,
+    station_limit: int | None = None,
+) -> list[RegionFigures]:  # fmt: skip
     """Return receptions, people received, matters collected and solved per region (city >
     county > township, with each township's stations), rolled up the tree, for the stations
     ``actor`` may see, over the whole months from ``date_from`` to ``date_to``. The figures
     are the registry's (``stations.figures``), read from the precomputed monthly snapshots:
-    four queries however many stations and receptions."""
+    four queries however many stations and receptions. With more than ``station_limit``
+    stations, each station's own line is left out (the regions' lines stay)."""
     from portal.figures import periods, snapshots
 
     stations = access.visible(
@@ -293,11 +295,14 @@ def station_statistics(
     totals = snapshots.totals([n.region.pk for n in regions.values()], months, MEASURES)
     for node in regions.values():
         node.figures = _figures(totals[node.region.pk])
-    # Each station's own figures, read once under the highest region of the tree.
-    tops = [n.region.pk for n in regions.values() if n.region.level == min(
-        (m.region.level for m in regions.values()), default=0)]  # fmt: skip
+    # Each station's own figures, read once under the highest regions of the tree that keep
+    # them (counties and below: ``stations.figures``).
+    highest = min((n.region.level for n in regions.values()), default=Region.Level.COUNTY)
+    level = max(highest, Region.Level.COUNTY)
+    tops = [n.region.pk for n in regions.values() if n.region.level == level]
+    listed = station_limit is None or len(stations) <= station_limit
     per_station = snapshots.buckets(tops, "station", [str(s.pk) for s in stations], months,
-                                    MEASURES)  # fmt: skip
+                                    MEASURES) if listed else {}  # fmt: skip
     for station in stations:
         figures = _figures(per_station.get(str(station.pk), {}))
         figures.stations = 1
@@ -306,7 +311,7 @@ def station_statistics(
         ]
         for node in ancestors:
             node.figures.stations += 1
-        if ancestors:
+        if ancestors and listed:
             ancestors[-1].stations.append((station, figures))
     return sorted(regions.values(), key=lambda node: node.region.path)
 

@@ -53,6 +53,9 @@ class Source:
     prepare: Callable[[models.QuerySet, datetime.date], models.QuerySet] | None = None
     rows: Callable[..., Iterable[tuple]] | None = None
     yearly: bool = False  # one value a year, kept in the year's January
+    # Breakdowns kept only from the county down (a city has thousands of stations: its
+    # dashboard drills into counties instead).
+    local: tuple[str, ...] = ()
 
     def aggregates(self, today: datetime.date) -> dict[str, Any]:
         return {measure.key: measure.aggregate(today) for measure in self.measures}

@@ -37,15 +37,22 @@ ROLL_UP_LEVELS = (Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP)
 NONE_BUCKET = "-"
 
 
-def _ancestors() -> dict[int, list[int]]:
-    """Each region's id → the ids of itself and the regions above it that keep figures."""
+class Ancestors(dict):
+    """Each region's id → the ids of itself and the regions above it that keep figures;
+    ``tops`` holds the ids of the cities (no local breakdowns there)."""
+
+    tops: set[int]
+
+
+def _ancestors() -> Ancestors:
     rows = list(Region.objects.values_list("id", "code", "path", "level"))
     by_code = {code: pk for pk, code, _path, _level in rows}
     level_of = {pk: level for pk, _code, _path, level in rows}
-    out = {}
+    out = Ancestors()
     for pk, _code, path, _level in rows:
         chain = [by_code[c] for c in path.strip("/").split("/") if c in by_code]
         out[pk] = [a for a in chain if level_of[a] in ROLL_UP_LEVELS]
+    out.tops = {pk for pk, level in level_of.items() if level < Region.Level.COUNTY}
     return out
 
 
@@ -109,8 +116,11 @@ def compute(source, start, end, today=None, ancestors=None) -> dict[tuple, int]:
     today = today or timezone.localdate()
     ancestors = ancestors if ancestors is not None else _ancestors()
     out: dict[tuple, int] = defaultdict(int)
+    tops = getattr(ancestors, "tops", set())
     for region_id, month, dimension, bucket, values in leaf_rows(source, start, end, today):
         for above in ancestors.get(region_id, ()):
+            if dimension in source.local and above in tops:
+                continue
             for measure, value in values.items():
                 if value:
                     out[(measure, above, month, dimension, bucket)] += int(value)

@@ -22,7 +22,9 @@ CITY, XIANGSHAN, SHIPU, DAXU, JIANGBEI = ("330200000000", "330225000000", "33022
 @pytest.fixture
 def demo(db):
     call_command("seed_demo", verbosity=0)
-    return {code: Region.objects.get(code=code) for code in (CITY, XIANGSHAN, SHIPU, DAXU, JIANGBEI)}
+    return {
+        code: Region.objects.get(code=code) for code in (CITY, XIANGSHAN, SHIPU, DAXU, JIANGBEI)
+    }
 
 
 def login(client, username):
@@ -39,7 +41,9 @@ def test_page_api_and_export_agree_on_every_figure_at_every_level(client, demo):
         assert page.status_code == 200
         on_page = {v.figure.key: v.display for v in page.context["values"]}
         book = load_workbook(io.BytesIO(client.get(EXPORT, query).content))
-        in_export = {row[1]: row[2] for row in book.worksheets[0].iter_rows(min_row=3, values_only=True)}
+        in_export = {
+            row[1]: row[2] for row in book.worksheets[0].iter_rows(min_row=3, values_only=True)
+        }
         for figure in figures.figures():
             api = client.get(f"{API}{figure.key}/", query).json()
             assert api["display"] == on_page[figure.key], (code, figure.key)
@@ -86,7 +90,9 @@ def test_a_viewer_reads_but_may_not_recompute_and_others_are_refused(client, dem
     page = client.get(PAGE)
     assert page.status_code == 200 and page.context["region"] == demo[XIANGSHAN]
     assert "recompute-form" not in page.content.decode()
-    assert client.post("/desk/dashboard/recompute/", {"region": demo[XIANGSHAN].pk}).status_code == 403
+    assert (
+        client.post("/desk/dashboard/recompute/", {"region": demo[XIANGSHAN].pk}).status_code == 403
+    )
     for username in ("deputy_shipu", "dept_traffic"):
         login(client, username)
         assert client.get(PAGE).status_code == 403

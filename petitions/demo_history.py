@@ -18,6 +18,7 @@ from portal.models import Department, Region, User
 
 State = Petition.State
 COUNTIES = ("330225000000", "330205000000")  # 象山县, 江北区
+HISTORY = "群众反映的问题（演示历史数据）。"
 TITLES = {
     "traffic": ["路灯不亮", "村道坑洼", "公交班次太少", "路口缺少红绿灯"],
     "environment": ["垃圾清运不及时", "夜间施工噪音", "河道发臭", "饭店油烟扰民"],
@@ -31,7 +32,7 @@ TITLES = {
 
 def build(months: int = 24, today: datetime.date | None = None) -> int:
     """Write the history once (skipped when it is there); return the issues written."""
-    if Petition.objects.filter(tracking_code__startswith="H").exists():
+    if Petition.objects.filter(description=HISTORY).exists():
         return 0
     rng = random.Random(20261206)
     today = today or timezone.localdate()
@@ -71,12 +72,14 @@ def _issue(rng, number, region, category, at, today, units) -> Petition:
     elif age < 40:
         state = rng.choice([State.FORWARDED, State.REPLIED, State.RESOLVED, State.RESOLVED])
     else:
-        state = rng.choice([State.RESOLVED] * 6 + [State.CLOSED_UNRESOLVED, State.REPLIED])
+        # A few stay with their unit long past the deadline (the overdue items by age).
+        state = rng.choice([State.RESOLVED] * 24 + [State.CLOSED_UNRESOLVED] * 4
+                           + [State.REPLIED] * 4 + [State.FORWARDED])  # fmt: skip
     sent = state not in (State.SUBMITTED, State.REJECTED)
     closed = state in (State.RESOLVED, State.CLOSED_UNRESOLVED)
     return Petition(
         region=region, channel=rng.choice([Channel.WEB, Channel.HOTLINE, Channel.WEB, Channel.VISIT]), category=category,
-        title=rng.choice(TITLES[category]), description="群众反映的问题（演示历史数据）。",
+        title=rng.choice(TITLES[category]), description=HISTORY,
         tracking_code=f"H{number:09d}", state=state,
         department=rng.choice(units) if sent and units else None,
         due_on=(at.date() + datetime.timedelta(days=15)) if sent else None,
@@ -87,7 +90,7 @@ def _issue(rng, number, region, category, at, today, units) -> Petition:
 
 def _answers(rng, today, zone) -> None:
     answered = Petition.objects.filter(
-        tracking_code__startswith="H",
+        description=HISTORY,
         state__in=[State.REPLIED, State.RESOLVED, State.CLOSED_UNRESOLVED],
     ).values_list("pk", "region_id", "due_on", "state", "department_id")
     author = User.objects.filter(is_superuser=True).order_by("pk").first()

@@ -77,6 +77,7 @@ SOURCE = figures.register_source(
 for figure in (
     figures.Figure(
         key="petitions_received",
+        better="neutral",
         label=_("Issues received"),
         unit=_("issues"),
         module=MODULE,
@@ -86,6 +87,7 @@ for figure in (
     ),
     figures.Figure(
         key="petitions_accepted",
+        better="neutral",
         label=_("Issues accepted"),
         unit=_("issues"),
         module=MODULE,

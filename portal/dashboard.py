@@ -63,7 +63,7 @@ class Value:
     @property
     def trend_class(self) -> str:
         change = self.change
-        if not change:
+        if not change or self.figure.better == "neutral":
             return "flat"
         good = (change > 0) == (self.figure.better == "high")
         return "good" if good else "bad"

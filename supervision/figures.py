@@ -79,6 +79,7 @@ figures.register_source(
 for figure in (
     figures.Figure(
         key="matters_opened",
+        better="neutral",
         label=_("Matters listed"),
         unit=_("matters"),
         module=MODULE,

@@ -42,6 +42,7 @@ figures.register_source(
 for figure in (
     figures.Figure(
         key="projects_adopted",
+        better="neutral",
         label=_("Projects adopted"),
         unit=_("projects"),
         module=MODULE,

@@ -69,7 +69,8 @@ class Figure:
     """A figure people quote: ``numerator`` (a measure key), divided by ``denominator`` when
     it is a rate or an average. ``unit`` is "%" for a rate (shown ×100, one decimal, rounded
     half up), else a word (件, 人次, 轮). ``min_cases``: below this denominator a region or a
-    unit is not ranked. ``better``: "high" or "low" (for the colour of a change)."""
+    unit is not ranked. ``better``: "high", "low" or "neutral" (the colour of a change: more
+    issues received is neither good nor bad)."""
 
     key: str
     label: Any

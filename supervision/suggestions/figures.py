@@ -45,6 +45,7 @@ figures.register_source(
 for figure in (
     figures.Figure(
         key="suggestions_filed",
+        better="neutral",
         label=_("Suggestions filed"),
         unit=_("suggestions"),
         module=MODULE,
@@ -54,6 +55,7 @@ for figure in (
     ),
     figures.Figure(
         key="suggestions_assigned",
+        better="neutral",
         label=_("Suggestions assigned"),
         unit=_("suggestions"),
         module=MODULE,

@@ -224,10 +224,13 @@ def statistics(request):
     )
     show_stations = any(node.stations for node in all_nodes)
     nodes, hidden = queries.statistics_rows(all_nodes)
+    from portal.figures import periods, snapshots
+
+    computed_at = snapshots.computed_at(periods.months_between(date_from, date_to))
     return render(
         request, "stations/desk_statistics.html",
         {"nodes": nodes, "year": date_from.year, "years": _years(date_from.year),
-         "show_stations": show_stations, "hidden": hidden},
+         "show_stations": show_stations, "hidden": hidden, "computed_at": computed_at},
     )  # fmt: skip
 
 

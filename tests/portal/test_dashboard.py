@@ -156,3 +156,32 @@ def test_recompute_rewrites_the_period(client, demo, settings):
     assert answer.status_code == 302
     after = client.get(f"{API}petitions_received/", {"period": "year", "year": "2026"}).json()
     assert after["value"] > 0
+
+
+def test_the_statistics_pages_show_the_dashboards_figures(client, demo):
+    """The station statistics, the suggestion statistics and the yearly report read the same
+    figures as the dashboard and the API, at the city, a county and a township."""
+    login(client, "city_staff")
+    year = "2026"
+    stations = client.get("/desk/stations/statistics/", {"year": year}).context["nodes"]
+    by_region = {node.region.pk: node.figures for node in stations}
+    pairs = {"receptions": "receptions", "people": "people_received",
+             "matters": "matters_collected", "solved": "matters_solved"}  # fmt: skip
+    for code in (CITY, XIANGSHAN, SHIPU):
+        region = demo[code]
+        for field, key in pairs.items():
+            api = client.get(f"{API}{key}/", {"region": region.pk, "period": "year", "year": year})
+            assert getattr(by_region[region.pk], field) == api.json()["value"], (code, field)
+    login(client, "county_staff")
+    query = {"region": demo[XIANGSHAN].pk, "period": "year", "year": year}
+    for url in ("/desk/suggestions/statistics/", "/desk/suggestions/report/"):
+        total = client.get(url, {"year": year}).context["total"]
+        shown = {
+            "suggestions_completion_rate": total.completion_rate,
+            "suggestions_on_time_rate": total.on_time_rate,
+            "suggestions_reply_satisfaction": total.reply_satisfaction_rate,
+            "suggestions_implementation_satisfaction": total.implementation_satisfaction_rate,
+        }
+        for key, text in shown.items():
+            assert client.get(f"{API}{key}/", query).json()["display"] == text, (url, key)
+        assert total.assigned == client.get(f"{API}suggestions_assigned/", query).json()["value"]

@@ -19,7 +19,7 @@ DIGITS = re.compile(r"^\d{4,11}$")
 def _texts(petition):
     texts = [petition.title, petition.description, petition.published_title,
              petition.published_summary, petition.public_reason,
-             search.place_names(petition.region_id)]  # fmt: skip
+             search.place_of(petition)]  # fmt: skip
     if petition.pk:  # prefetched by build_search_index, else one query
         texts += [reply.text for reply in petition.replies.all()]
     return texts

@@ -36,6 +36,7 @@ from portal.search_words import (
     forget_places,
     phrase_words,
     place_names,
+    place_of,
     query_slots,
     query_words,
     slot_words,
@@ -46,7 +47,7 @@ from portal.search_words import (
 __all__ = [
     "FIELD", "QUERY_MAX", "STOP", "TERMS_MAX", "Searchable", "Slot", "document",
     "forget_places", "highlight", "kind_of", "kinds", "matching", "phrase_words",
-    "place_names", "query_slots", "query_words", "refresh", "register", "slot_words",
+    "place_names", "place_of", "query_slots", "query_words", "refresh", "register", "slot_words",
     "text_of", "words",
 ]  # fmt: skip
 

@@ -96,17 +96,27 @@ models.signals.post_save.connect(_regions_changed, sender="portal.Region", weak=
 models.signals.post_delete.connect(_regions_changed, sender="portal.Region", weak=False)
 
 
-def place_names(region_id: int | None) -> str:
+def place_of(record) -> str:
+    """``place_names`` of a record's ``region``, using the region already loaded with it."""
+    loaded = "region" in record._state.fields_cache
+    return place_names(record.region if loaded else record.region_id)
+
+
+def place_names(region) -> str:
     """The names of a record's region and of the regions above it (沙塘湾村 石浦镇 象山县 …),
     indexed with the record so that a place typed in a query finds what was raised there even
-    when the text does not name it. One query per region, then remembered."""
-    if region_id is None:
+    when the text does not name it. ``region``: a Region (its path is known: one query) or
+    its id (two queries); then remembered."""
+    if region is None:
         return ""
+    region_id = getattr(region, "pk", region)
     names = _region_names.get(region_id)
     if names is None:
         from portal.models import Region
 
-        path = Region.objects.filter(pk=region_id).values_list("path", flat=True).first()
+        path = getattr(region, "path", None)
+        if path is None:
+            path = Region.objects.filter(pk=region_id).values_list("path", flat=True).first()
         rows = Region.objects.filter(path__in=Region.ancestor_paths_of(path)) if path else []
         names = " ".join(r.name for r in sorted(rows, key=lambda r: len(r.path)))
         _region_names[region_id] = names

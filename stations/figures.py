@@ -7,6 +7,7 @@ import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractIsoWeekDay
+from django.utils import dates
 from django.utils.translation import gettext_lazy as _
 
 from portal import figures
@@ -14,8 +15,7 @@ from stations.models import Household, Reception, ReceptionMatter, Representativ
 from stations.queries import HOUSEHOLD_QUOTA, REQUIRED_KINDS, VISITS_PER_HOUSEHOLD
 
 MODULE = _("Liaison stations")
-WEEKDAYS = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
-            _("Saturday"), _("Sunday")]  # fmt: skip
+WEEKDAYS = dates.WEEKDAYS  # Django's own names (星期一 …), 0 = Monday
 
 
 def _stations(ids):

@@ -19,7 +19,7 @@ NUMBER = re.compile(r"^#?(\d{1,18})$")  # the matter's number, with or without #
 def _texts(matter):
     texts = [matter.title, matter.description, matter.study_decision, matter.explanation,
              matter.result, matter.published_title, matter.published_summary,
-             search.place_names(matter.region_id)]  # fmt: skip
+             search.place_of(matter)]  # fmt: skip
     if matter.pk:
         for rectification, report in Round.objects.filter(matter_id=matter.pk).values_list(
             "rectification", "completion_report"

@@ -215,8 +215,10 @@ def _breakdown_chart(region, period, key, title, source, dimension, figure_keys,
     if rank:
         note = _("Only units with at least %(n)d cases are ranked.") % {"n": chosen[0].min_cases}
     links = []
-    if link and dimension == "station":
-        links = [link(region=region.pk, station=b) for b in buckets]
+    if link and dimension in FOCUS:
+        links = [
+            link(region=region.pk, **{dimension: b}) for b in buckets if b != snapshots.NONE_BUCKET
+        ]
     return Chart(
         key,
         title,
@@ -236,10 +238,10 @@ def _charts(region: Region, period: Period, today, link) -> list[Chart]:
                          "category", ["petitions_received"], kind="pie"),
         _breakdown_chart(region, period, "units_on_time",
                          _("Handling units by on-time reply rate"), "petitions", "unit",
-                         ["petitions_on_time_rate"], kind="hbar", rank=True),
+                         ["petitions_on_time_rate"], kind="hbar", rank=True, link=link),
         _breakdown_chart(region, period, "units_satisfaction",
                          _("Handling units by satisfaction"), "petitions", "unit",
-                         ["petitions_satisfaction_rate"], kind="hbar", rank=True),
+                         ["petitions_satisfaction_rate"], kind="hbar", rank=True, link=link),
         _breakdown_chart(region, period, "stations", _("Receptions by station"), "receptions",
                          "station", ["receptions", "people_received"], link=link),
         _breakdown_chart(region, period, "weekdays", _("Receptions by weekday"), "receptions",
@@ -255,18 +257,25 @@ def _charts(region: Region, period: Period, today, link) -> list[Chart]:
     return charts
 
 
-def station_view(region: Region, station: str, period: Period) -> dict | None:
-    """A station's figures in ``region``: monthly receptions, people and matters (None when
-    the station has no figures there)."""
+FOCUS = {
+    # what a drill into one station or one handling unit shows, month by month
+    "station": ("receptions", ("receptions", "people_received", "matters_collected", "matters_solved"), "bar"),
+    "unit": ("petitions", ("petitions_received", "petitions_on_time_rate", "petitions_satisfaction_rate"), "line"),
+}  # fmt: skip
+
+
+def focus_view(region: Region, dimension: str, bucket: str, period: Period) -> dict | None:
+    """One station's or handling unit's figures in ``region``, month by month over the twelve
+    months to the end of the period (None when it has no figures there)."""
+    source, keys, kind = FOCUS[dimension]
     months = periods.months_between(periods.add_months(period.end, -11), period.end)
-    measures = ["receptions.receptions", "receptions.people", "matters.collected", "matters.solved"]
-    rows = snapshots.bucket_by_month(region.pk, "station", station, months, measures)
+    chosen = [figures.figure(k) for k in keys]
+    measures = [m for f in chosen for m in f.measures]
+    rows = snapshots.bucket_by_month(region.pk, dimension, bucket, months, measures)
     if not any(rows.values()):
         return None
-    name = _labels("receptions", "station", [station]).get(station, station)
-    chosen = [figures.figure(k) for k in ("receptions", "people_received", "matters_collected",
-                                          "matters_solved")]  # fmt: skip
-    chart = Chart("station", _("%(station)s: twelve months") % {"station": name}, "bar", "",
+    name = _labels(source, dimension, [bucket]).get(bucket, bucket)
+    chart = Chart(dimension, _("%(station)s: twelve months") % {"station": name}, kind, "",
                   [f"{m.year}-{m.month:02d}" for m in months],
                   [(str(f.label), [f.value(rows.get(m, {})) or 0 for m in months]) for f in chosen])  # fmt: skip
     return {"name": name, "chart": chart}

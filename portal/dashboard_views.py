@@ -2,8 +2,8 @@
 action that recomputes a period. What they show is ``portal.dashboard.build``.
 
 Office staff and leaders see their own jurisdiction and drill down to any region under it
-that keeps figures (city, county, township), then to a township's stations; a region or
-station outside it is a 404, as if it did not exist.
+that keeps figures (city, county, township), then to a station or a handling unit; a
+region, station or unit outside it is a 404, as if it did not exist.
 """
 
 from __future__ import annotations
@@ -75,14 +75,18 @@ def _link(period):
 @login_required
 def page(request):
     roots, region, period, errors = _context(request)
-    station = request.GET.get("station", "")
     station_view = None
-    if station:
-        station_view = (
-            dashboard.station_view(region, station, period) if station.isdigit() else None
-        )
-        if station_view is None:
-            raise Http404
+    for dimension in dashboard.FOCUS:  # one station, or one handling unit
+        bucket = request.GET.get(dimension, "")
+        if bucket:
+            station_view = (
+                dashboard.focus_view(region, dimension, bucket, period)
+                if bucket.isdigit()
+                else None
+            )
+            if station_view is None:
+                raise Http404
+            break
     data = dashboard.build(region, period, link=_link(period))
     may_recompute = any(
         region.path.startswith(r.path) for r in roots_of(request.user, access.MANAGE)

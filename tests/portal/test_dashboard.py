@@ -185,3 +185,35 @@ def test_the_statistics_pages_show_the_dashboards_figures(client, demo):
         for key, text in shown.items():
             assert client.get(f"{API}{key}/", query).json()["display"] == text, (url, key)
         assert total.assigned == client.get(f"{API}suggestions_assigned/", query).json()["value"]
+
+
+def test_a_handling_unit_opens_from_its_ranking(client, demo):
+    login(client, "county_leader")
+    page = client.get(PAGE, {"region": demo[XIANGSHAN].pk, "period": "year", "year": "2025"})
+    ranking = next(c for c in page.context["charts"] if c.key == "units_on_time")
+    assert ranking.links and len(ranking.links) == len(ranking.categories)
+    opened = client.get(ranking.links[0])
+    assert opened.status_code == 200
+    assert opened.context["station_view"]["name"] == ranking.categories[0]
+    from portal.models import Department
+
+    foreign = Department.objects.filter(region=demo[JIANGBEI]).first()
+    assert client.get(PAGE, {"region": demo[XIANGSHAN].pk, "unit": foreign.pk}).status_code == 404
+
+
+def test_the_compliance_page_and_the_figure_count_the_same_deputies(client, demo):
+    from django.utils import timezone
+
+    from portal.figures import live
+    from stations.queries import contact_compliance
+
+    year = timezone.localdate().year
+    start, end = timezone.datetime(year, 1, 1).date(), timezone.datetime(year, 12, 31).date()
+    for code, username in ((XIANGSHAN, "county_staff"), (SHIPU, "shipu_staff")):
+        actor = User.objects.get(username=username)
+        deputies, _members = contact_compliance(actor, year, root=demo[code])
+        met = sum(1 for d in deputies
+                  if d.households >= 3 and not d.missing_kinds and not d.short_households)  # fmt: skip
+        values = live.values([demo[code]], start, end, ["contacts"])[demo[code].pk]
+        assert values["contacts.deputies"] == len(deputies), code
+        assert values["contacts.compliant"] == met, code

@@ -316,6 +316,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DepartmentKindEnum": "portal.models.Department.Kind",
         "UserKindEnum": "portal.models.User.Kind",
+        "RegionLevelEnum": "portal.models.Region.Level",
         "StationKindEnum": "stations.models.Station.Kind",
         "ReceptionMatterOutcomeEnum": "stations.models.ReceptionMatter.Outcome",
         "HouseholdKindEnum": "stations.models.Household.Kind",

@@ -13,6 +13,7 @@ from portal import (
     inbox,
     search_page,
     statistics_api,
+    users_api,
     views,
 )
 from stations import api as stations_api
@@ -25,6 +26,7 @@ router.register("regions", api.RegionViewSet, basename="region")
 router.register("departments", api.DepartmentViewSet, basename="department")
 router.register("events", api.EventViewSet, basename="event")
 router.register("statistics", statistics_api.StatisticViewSet, basename="statistic")
+router.register("users", users_api.UserViewSet, basename="user")
 router.register("representatives", stations_api.RepresentativeViewSet, basename="representative")
 router.register("stations", stations_api.StationViewSet, basename="station")
 router.register("shifts", stations_api.ShiftViewSet, basename="shift")
@@ -41,6 +43,7 @@ api_patterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("me/", users_api.MeView.as_view(), name="api-me"),
     path("", include(router.urls)),
 ]
 

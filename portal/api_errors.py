@@ -1,7 +1,10 @@
 """One exception handler for the API: domain errors are 400, never 500."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -23,4 +26,11 @@ def exception_handler(exc, context):
         else:
             body = {"non_field_errors": exc.messages}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404) and _django_message(exc):
+        exc = NotFound(_("Not found."))  # not Django's English "No Suggestion matches …"
     return drf_exception_handler(exc, context)
+
+
+def _django_message(exc) -> bool:
+    text = str(exc.args[0]) if exc.args else ""
+    return not text or (text.startswith("No ") and text.endswith("matches the given query."))

@@ -58,6 +58,21 @@ class PortalPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        """The page size asked for (more than 200 is 200); one that is not a whole number of at
+        least 1 is a 400 naming the parameter, never silently the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            from django.utils.translation import gettext as _
+            from rest_framework.exceptions import ValidationError
+
+            if not raw.isdigit() or int(raw) < 1:
+                message = _("Enter a whole number of at least 1 (at most %(max)d rows a page).") % {
+                    "max": self.max_page_size
+                }
+                raise ValidationError({self.page_size_query_param: [message]})
+        return super().get_page_size(request)
+
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         response.data["count_is_estimate"] = getattr(

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from petitions.models import Channel, Petition, PetitionRating, PetitionReply, Rating
+from portal.figures.periods import add_months
 from portal.models import Department, Region, User
 
 State = Petition.State
@@ -48,7 +49,7 @@ def build(months: int = 24, today: datetime.date | None = None) -> int:
             )
         )
         for back in range(months, -1, -1):
-            month = (first - datetime.timedelta(days=back * 31)).replace(day=1)
+            month = add_months(first, -back)
             for _i in range(rng.randint(14, 30)):
                 day = month + datetime.timedelta(days=rng.randrange(28))
                 if day > today:
@@ -84,7 +85,7 @@ def _issue(rng, number, region, category, at, today, units) -> Petition:
         department=rng.choice(units) if sent and units else None,
         due_on=(at.date() + datetime.timedelta(days=15)) if sent else None,
         submitted_at=at,
-        closed_at=(at + datetime.timedelta(days=rng.randint(10, 40))) if closed else None,
+        closed_at=min(at + datetime.timedelta(days=rng.randint(10, 40)), timezone.now()) if closed else None,
     )  # fmt: skip
 
 

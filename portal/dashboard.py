@@ -188,7 +188,7 @@ def _trend(region: Region, period: Period) -> Chart:
         "line",
         "",
         [f"{m.year}-{m.month:02d}" for m in months],
-        [(str(f.label), [f.value(rows.get(m, {})) or 0 for m in months]) for f in chosen],
+        [(str(f.label), [f.value(rows.get(m, {})) for m in months]) for f in chosen],
     )
 
 
@@ -216,8 +216,9 @@ def _breakdown_chart(region, period, key, title, source, dimension, figure_keys,
         note = _("Only units with at least %(n)d cases are ranked.") % {"n": chosen[0].min_cases}
     links = []
     if link and dimension in FOCUS:
-        links = [
-            link(region=region.pk, **{dimension: b}) for b in buckets if b != snapshots.NONE_BUCKET
+        links = [  # one link a bucket, "" for the unnamed one
+            link(region=region.pk, **{dimension: b}) if b != snapshots.NONE_BUCKET else ""
+            for b in buckets
         ]
     return Chart(
         key,
@@ -225,7 +226,7 @@ def _breakdown_chart(region, period, key, title, source, dimension, figure_keys,
         kind,
         str(chosen[0].unit) if len(chosen) == 1 else "",
         [names[b] for b in buckets],
-        [(str(f.label), [f.value(parts[b]) or 0 for b in buckets]) for f in chosen],
+        [(str(f.label), [f.value(parts[b]) for b in buckets]) for f in chosen],
         links=links,
         note=note,
     )
@@ -277,5 +278,5 @@ def focus_view(region: Region, dimension: str, bucket: str, period: Period) -> d
     name = _labels(source, dimension, [bucket]).get(bucket, bucket)
     chart = Chart(dimension, _("%(station)s: twelve months") % {"station": name}, kind, "",
                   [f"{m.year}-{m.month:02d}" for m in months],
-                  [(str(f.label), [f.value(rows.get(m, {})) or 0 for m in months]) for f in chosen])  # fmt: skip
+                  [(str(f.label), [f.value(rows.get(m, {})) for m in months]) for f in chosen])  # fmt: skip
     return {"name": name, "chart": chart}

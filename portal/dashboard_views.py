@@ -20,6 +20,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from portal import access, dashboard
@@ -28,6 +29,9 @@ from portal.models import Region
 
 log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RECOMPUTE_MONTHS = 24  # a recompute covers the whole portal: at most two years at a time
+FIELD_LABELS = {"period": _lazy("Period"), "month": _lazy("Month"), "year": _lazy("Year"),
+                "quarter": _lazy("Quarter"), "from": _lazy("From"), "to": _lazy("To")}  # fmt: skip
 
 
 def roots_of(user, action: str = access.VIEW) -> list[Region]:
@@ -38,17 +42,26 @@ def roots_of(user, action: str = access.VIEW) -> list[Region]:
     return list(Region.objects.filter(path__in=paths).order_by("path"))
 
 
-def _region(request, roots: list[Region]) -> Region:
-    raw = request.GET.get("region", "")
+def region_asked(raw: str | None, roots: list[Region]) -> Region | None:
+    """The region a request names (``raw``: its id; empty: the user's own), when it keeps
+    figures (city, county, township) and lies in ``roots``; else None. A village office has
+    no dashboard of its own: villages roll into their township, which it may not see."""
+    if not roots:
+        return None
     if not raw:
         region = roots[0]
-        while region.level > Region.Level.TOWNSHIP and region.parent_id:
-            region = region.parent  # a village's office sees its township's figures
-        return region
-    if not raw.isdigit():
-        raise Http404
-    region = Region.objects.filter(pk=int(raw), level__lte=Region.Level.TOWNSHIP).first()
-    if region is None or not any(region.path.startswith(r.path) for r in roots):
+    elif raw.isascii() and raw.isdigit() and len(raw) <= 18:
+        region = Region.objects.filter(pk=int(raw)).first()
+    else:
+        return None
+    if region is None or region.level > Region.Level.TOWNSHIP:
+        return None
+    return region if any(region.path.startswith(r.path) for r in roots) else None
+
+
+def _region(request, roots: list[Region]) -> Region:
+    region = region_asked(request.GET.get("region", ""), roots)
+    if region is None:
         raise Http404
     return region
 
@@ -92,9 +105,12 @@ def page(request):
         region.path.startswith(r.path) for r in roots_of(request.user, access.MANAGE)
     )
     query = urlencode({"region": region.pk, **period.query()})
+    labelled = [
+        (str(FIELD_LABELS.get(f, f)), message) for f, ms in errors.items() for message in ms
+    ]
     return render(
         request, "portal/dashboard.html",
-        {**data, "errors": errors, "crumbs": dashboard.ancestors_within(region, roots),
+        {**data, "errors": labelled, "error_fields": set(errors), "crumbs": dashboard.ancestors_within(region, roots),
          "station_view": station_view, "query": query, "may_recompute": may_recompute,
          "charts_json": [c.as_json() for c in data["charts"]] +
                         ([station_view["chart"].as_json()] if station_view else []),
@@ -143,7 +159,8 @@ def workbook(data) -> bytes:
 def export(request):
     _roots, region, period, errors = _context(request)
     if errors:
-        raise Http404
+        text = "；".join(f"{FIELD_LABELS.get(f, f)}：{m}" for f, ms in errors.items() for m in ms)
+        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
     data = dashboard.build(region, period)
     response = HttpResponse(workbook(data), content_type=XLSX)
     name = f"{region.name}_数据驾驶舱_{period.label}.xlsx".replace(" ", "")
@@ -169,6 +186,11 @@ def recompute(request):
     back = reverse("dashboard") + "?" + urlencode({"region": region.pk, **period.query()})
     if errors:
         messages.error(request, _("Choose a valid period."))
+        return redirect(back)
+    if len(period.months) > RECOMPUTE_MONTHS:
+        messages.error(
+            request, _("Recompute at most %(n)d months at a time.") % {"n": RECOMPUTE_MONTHS}
+        )
         return redirect(back)
     months = [m.strftime("%Y-%m") for m in period.months]
     try:

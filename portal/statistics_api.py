@@ -18,7 +18,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from portal import access, dashboard, figures
-from portal.dashboard_views import roots_of
+from portal.dashboard_views import region_asked, roots_of
 from portal.figures import periods, snapshots
 from portal.models import Region
 
@@ -139,14 +139,11 @@ class StatisticViewSet(viewsets.ViewSet):
         return Response(body)
 
     def _region(self, request) -> Region:
-        roots = roots_of(request.user)
-        raw = request.query_params.get("region")
-        if raw is None:
-            return roots[0]
-        if not raw.isdigit():
+        raw = request.query_params.get("region", "")
+        if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
             raise ValidationError({"region": [_("Enter a whole number.")]})
-        region = Region.objects.filter(pk=int(raw), level__lte=Region.Level.TOWNSHIP).first()
-        if region is None or not any(region.path.startswith(r.path) for r in roots):
+        region = region_asked(raw, roots_of(request.user))
+        if region is None:
             raise Http404(_("No such region in your jurisdiction."))
         return region
 

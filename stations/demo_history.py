@@ -7,6 +7,7 @@ import random
 
 from django.utils import timezone
 
+from portal.figures.periods import add_months
 from portal.models import User
 from stations.models import Reception, ReceptionMatter, Station
 
@@ -24,7 +25,7 @@ def build(months: int = 24, today: datetime.date | None = None) -> int:
     receptions = []
     for station in Station.objects.filter(is_active=True).order_by("pk"):
         for back in range(months, -1, -1):
-            month = (first - datetime.timedelta(days=back * 31)).replace(day=1)
+            month = add_months(first, -back)
             for _i in range(rng.randint(1, 5)):
                 day = month + datetime.timedelta(days=rng.randrange(28))
                 if day >= today:

@@ -295,11 +295,14 @@ def station_statistics(
     totals = snapshots.totals([n.region.pk for n in regions.values()], months, MEASURES)
     for node in regions.values():
         node.figures = _figures(totals[node.region.pk])
-    # Each station's own figures, read once under the highest regions of the tree that keep
-    # them (counties and below: ``stations.figures``).
-    highest = min((n.region.level for n in regions.values()), default=Region.Level.COUNTY)
-    level = max(highest, Region.Level.COUNTY)
-    tops = [n.region.pk for n in regions.values() if n.region.level == level]
+    # Each station's own figures, read once under the highest region of its branch that keeps
+    # them (counties and below: ``stations.figures``): each station is under exactly one.
+    tops = set()
+    for station in stations:
+        kept = [regions[p] for p in Region.ancestor_paths_of(station.region.path)
+                if p in regions and regions[p].region.level >= Region.Level.COUNTY]  # fmt: skip
+        if kept:
+            tops.add(kept[0].region.pk)
     listed = station_limit is None or len(stations) <= station_limit
     per_station = snapshots.buckets(tops, "station", [str(s.pk) for s in stations], months,
                                     MEASURES) if listed else {}  # fmt: skip

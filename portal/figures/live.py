@@ -34,15 +34,16 @@ def _date_range(source: figures.Source, start: datetime.date, end: datetime.date
 
 def by_region(source: figures.Source, start: datetime.date, end: datetime.date,
               today: datetime.date | None = None, within: list[Region] | None = None,
-              ) -> dict[int, dict[str, int]]:  # fmt: skip
+              paths: dict[int, str] | None = None) -> dict[int, dict[str, int]]:  # fmt: skip
     """The record's own region id → measure → value, for records dated ``start``–``end``
-    (yearly sources: the years they span), optionally only under the regions ``within``."""
+    (yearly sources: the year they end in), optionally only under the regions ``within``;
+    ``paths`` receives each region's path as the query reads it."""
     today = today or timezone.localdate()
+    paths = {} if paths is None else paths
     out: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    if source.rows is not None:
-        for region_id, _month, dimension, _bucket, values in source.rows(
-            first(start), first(end), today
-        ):
+    if source.rows is not None:  # a yearly figure: the one of the year the dates end in
+        year = first(end).replace(month=1)
+        for region_id, _month, dimension, _bucket, values in source.rows(year, year, today):
             if dimension == "":
                 for key, value in values.items():
                     out[region_id][key] += int(value or 0)
@@ -63,13 +64,10 @@ def by_region(source: figures.Source, start: datetime.date, end: datetime.date,
         .order_by()
     )
     for row in rows:
-        _paths[row["_region"]] = row["_path"]
+        paths[row["_region"]] = row["_path"]
         for measure in source.measures:
             out[row["_region"]][measure.key] += int(row[measure.key] or 0)
     return out
-
-
-_paths: dict[int, str] = {}  # region id → path, as the queries above return them
 
 
 def values(regions: list[Region], start: datetime.date, end: datetime.date,
@@ -79,12 +77,13 @@ def values(regions: list[Region], start: datetime.date, end: datetime.date,
     by default): one query per source however many regions."""
     chosen = [s for s in figures.sources() if keys is None or s.key in keys]
     out: dict[int, dict[str, int]] = {r.pk: defaultdict(int) for r in regions}
+    paths: dict[int, str] = {}
     for source in chosen:
-        found = by_region(source, start, end, today, regions)
+        found = by_region(source, start, end, today, regions, paths)
         if source.rows is not None and found:  # yearly sources' own rows carry no path
-            _paths.update(Region.objects.filter(pk__in=list(found)).values_list("pk", "path"))
+            paths.update(Region.objects.filter(pk__in=list(found)).values_list("pk", "path"))
         for region_id, measures in found.items():
-            path = _paths.get(region_id, "")
+            path = paths.get(region_id, "")
             for region in regions:
                 if path.startswith(region.path):
                     for key, value in measures.items():

@@ -51,7 +51,10 @@ class Period:
         return add_months(self.end, 1) - datetime.timedelta(days=1)
 
     def previous(self) -> Period:
-        """The period of the same length just before (for the change shown beside a figure)."""
+        """What the figures are compared with: for a year (or this year so far) the same
+        months a year before; otherwise the period of the same length just before."""
+        if self.kind == "year":
+            return Period(self.kind, add_months(self.start, -12), add_months(self.end, -12))
         length = len(self.months)
         return Period(self.kind, add_months(self.start, -length), add_months(self.start, -1))
 
@@ -86,18 +89,28 @@ class Period:
         }
 
 
+def _year_of(year: int, today: datetime.date) -> Period:
+    """A year; this year only so far (no months to come)."""
+    end = datetime.date(year, 12, 1)
+    if year == today.year:
+        end = first(today)
+    return Period("year", datetime.date(year, 1, 1), end)
+
+
 def default(today: datetime.date | None = None) -> Period:
     """This year so far."""
     today = today or timezone.localdate()
-    return Period("year", datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 1))
+    return _year_of(today.year, today)
 
 
 def _month(raw: str | None, name: str, errors: dict) -> datetime.date | None:
     try:
         year, month = (int(part) for part in (raw or "").split("-"))
+        if not 2000 <= year <= 2100:
+            raise ValueError
         return datetime.date(year, month, 1)
     except ValueError:
-        errors[name] = [_("Enter a month as YYYY-MM.")]
+        errors[name] = [_("Enter a month as YYYY-MM, between 2000 and 2100.")]
         return None
 
 
@@ -128,7 +141,7 @@ def parse(params, today: datetime.date | None = None) -> tuple[Period, dict[str,
         year = _year(params.get("year") or str(today.year), errors)
         period = None
         if year and kind == "year":
-            period = Period("year", datetime.date(year, 1, 1), datetime.date(year, 12, 1))
+            period = _year_of(year, today)
         elif year:
             quarter = params.get("quarter") or str((today.month - 1) // 3 + 1)
             if quarter not in ("1", "2", "3", "4"):

@@ -160,6 +160,7 @@ def refresh(months: Iterable[datetime.date], keys: Iterable[str] | None = None, 
                 for (measure, region_id, _m, dimension, bucket), value in values.items()
             ]  # fmt: skip
             with transaction.atomic():
+                _lock(source.key, month)  # runs that overlap take turns month by month
                 FigureValue.objects.filter(
                     measure__in=[m.key for m in source.measures], month=month
                 ).delete()
@@ -175,15 +176,30 @@ def refresh(months: Iterable[datetime.date], keys: Iterable[str] | None = None, 
     return dict(written)
 
 
+def _lock(source: str, month: datetime.date) -> None:
+    """Hold, until the transaction ends, the right to rewrite ``source``'s ``month``: the
+    every-ten-minutes run, the nightly run and a recompute may overlap (PostgreSQL; the
+    embedded SQLite setup writes one transaction at a time anyway)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"figures:{source}:{month}"]
+            )
+
+
 # --- reading ----------------------------------------------------------------------------------
 
 
 def _months_of(measures: Iterable[str], months: list[datetime.date]) -> dict[str, list]:
-    """The months to read for each measure: yearly sources keep their year in January."""
+    """The months to read for each measure: a yearly source's figure is the one of the year
+    the months end in (kept in its January), never a sum of years."""
     out = {}
+    last = max(months) if months else None
     for key in measures:
         src = figures.source(key.split(".", 1)[0])
-        out[key] = sorted({m.replace(month=1) for m in months}) if src.yearly else months
+        out[key] = ([last.replace(month=1)] if last else []) if src.yearly else months
     return out
 
 

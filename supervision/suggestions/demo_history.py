@@ -9,6 +9,7 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 
+from portal.figures.periods import add_months
 from portal.models import Department, Region
 from supervision.suggestions.models import Session, Suggestion
 
@@ -44,7 +45,7 @@ def build(months: int = 24, today: datetime.date | None = None) -> int:
         )  # fmt: skip
     first, rows = today.replace(day=1), []
     for back in range(months, 0, -1):
-        month = (first - datetime.timedelta(days=back * 31)).replace(day=1)
+        month = add_months(first, -back)
         for _i in range(rng.randint(3, 8)):
             day = month + datetime.timedelta(days=rng.randrange(28))
             row = _suggestion(
@@ -61,13 +62,13 @@ def _suggestion(rng, county, deputy, unit, day, today, zone) -> Suggestion:
     assigned = day + datetime.timedelta(days=20)
     due = assigned + datetime.timedelta(days=90)
     values = {}
+    late = rng.random() < 0.1
+    replied = due + datetime.timedelta(days=rng.randint(1, 20) if late else -rng.randint(0, 60))
     if assigned > today:
         state = State.ACCEPTED
-    elif due > today and rng.random() < 0.6:
-        state = State.HANDLING
+    elif replied > today or (due > today and rng.random() < 0.6):
+        state = State.HANDLING  # no reply yet
     else:
-        late = rng.random() < 0.1
-        replied = due + datetime.timedelta(days=rng.randint(1, 20) if late else -rng.randint(0, 60))
         rated = replied + datetime.timedelta(days=20) <= today
         state = State.COMPLETED if rated else State.REPLIED
         values = {"first_replied_on": replied, "replied_in_time": not late, "reply_class": "A"}

@@ -57,10 +57,9 @@ PROJECTS = """
 FROM voting_candidate c JOIN voting_cycle y ON y.id = c.cycle_id
 JOIN portal_region r ON r.id = y.region_id
 WHERE r.path LIKE %(path)s AND c.outcome = 'adopted'
-  AND y.year BETWEEN EXTRACT(YEAR FROM %(start)s::date) AND EXTRACT(YEAR FROM %(end)s::date)
+  AND y.year = EXTRACT(YEAR FROM %(end)s::date)
 """
-YEARS = """(SELECT generate_series(EXTRACT(YEAR FROM %(start)s::date)::int,
-                                   EXTRACT(YEAR FROM %(end)s::date)::int) AS year) y"""
+YEARS = """(SELECT EXTRACT(YEAR FROM %(end)s::date)::int AS year) y"""
 
 SQL = {
     "petitions.received": f"SELECT count(*) {PETITION}",
@@ -95,7 +94,7 @@ SQL = {
     "supervision_open_rounds.overdue": f"SELECT count(*) {ROUND} AND d.completed_at IS NULL AND d.due_on BETWEEN %(start)s AND %(end)s AND d.due_on < %(today)s",
     "supervision_evaluations.evaluations": "SELECT count(*) FROM supervision_evaluation n JOIN portal_region r ON r.id = n.region_id WHERE r.path LIKE %(path)s AND n.checked_on BETWEEN %(start)s AND %(end)s",
     "supervision_evaluations.satisfied": "SELECT count(*) FROM supervision_evaluation n JOIN portal_region r ON r.id = n.region_id WHERE r.path LIKE %(path)s AND n.checked_on BETWEEN %(start)s AND %(end)s AND n.verdict = 'satisfied'",
-    # Yearly: every active deputy once for each year the period touches.
+    # Yearly: the figure of the year the period ends in (not a sum of years).
     "contacts.deputies": f"SELECT count(*) FROM {YEARS} CROSS JOIN (SELECT v.id {DEPUTIES}) v",
     "contacts.compliant": f"""SELECT count(*) FROM {YEARS} CROSS JOIN (SELECT v.id {DEPUTIES}) v
         WHERE (SELECT count(*) FROM {ACTIVE}) >= 3

@@ -217,3 +217,40 @@ def test_the_compliance_page_and_the_figure_count_the_same_deputies(client, demo
         values = live.values([demo[code]], start, end, ["contacts"])[demo[code].pk]
         assert values["contacts.deputies"] == len(deputies), code
         assert values["contacts.compliant"] == met, code
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"region": "²"}, {"region": "99999999999999999999999"}, {"region": "-1"},
+     {"period": "custom", "from": "2026-01", "to": "9999-12"},
+     {"period": "month", "month": "0000-01"}, {"unit": "²"}, {"station": "１"}],
+)  # fmt: skip
+def test_odd_input_is_never_a_server_error(client, demo, query):
+    login(client, "county_leader")
+    for url in (PAGE, EXPORT, f"{API}receptions/"):
+        assert client.get(url, query).status_code in (200, 400, 404), (url, query)
+    assert client.post("/desk/dashboard/recompute/", query).status_code in (302, 400, 404)
+
+
+def test_a_village_office_has_no_dashboard_and_this_year_has_no_months_to_come(client, demo):
+    from django.utils import timezone
+
+    village = Region.objects.filter(path__startswith=demo[SHIPU].path, level=4).first()
+    clerk = UserFactory(username="x_village", kind=User.Kind.STAFF)
+    access.grant_role(clerk, village, access.Role.STAFF)
+    client.force_login(clerk)
+    assert client.get(PAGE).status_code == 404  # not its township's figures
+    assert client.get(f"{API}receptions/").status_code == 404
+    login(client, "county_leader")
+    period = client.get(PAGE).context["period"]
+    today = timezone.localdate()
+    assert period.end == today.replace(day=1) and period.previous().end.year == today.year - 1
+
+
+def test_a_yearly_figure_is_the_years_own_not_a_sum_of_years(client, demo):
+    login(client, "county_leader")
+    across = client.get(f"{API}contact_compliance/",
+                        {"period": "custom", "from": "2025-07", "to": "2026-06"}).json()  # fmt: skip
+    year = client.get(f"{API}contact_compliance/", {"period": "year", "year": "2026"}).json()
+    assert across["cases"] == year["cases"] > 0  # each active deputy once
+    assert across["value"] == year["value"]

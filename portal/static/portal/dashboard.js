@@ -66,7 +66,18 @@
 
   function resize() { drawn.forEach(function (instance) { instance.resize(); }); }
   window.addEventListener("resize", resize);
-  window.addEventListener("beforeprint", resize);
+  // Printed, every chart's table is open; afterwards each is as the reader left it.
+  var closed = [];
+  window.addEventListener("beforeprint", function () {
+    closed = Array.prototype.filter.call(document.querySelectorAll("details.chart-table"),
+      function (details) { return !details.open; });
+    closed.forEach(function (details) { details.open = true; });
+    resize();
+  });
+  window.addEventListener("afterprint", function () {
+    closed.forEach(function (details) { details.open = false; });
+    resize();
+  });
 
   var print = document.getElementById("print-button");
   if (print) { print.addEventListener("click", function () { window.print(); }); }

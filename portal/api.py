@@ -1,11 +1,13 @@
 """REST API of the portal core: regions, handling units and audit events (read-only)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
@@ -71,12 +73,31 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
-    """A read-only viewset whose rows are filtered through ``access.visible``."""
+    """A read-only viewset whose rows are filtered through ``access.visible``; each object's
+    audit trail at ``{id}/history/`` (a 404 for an object the caller does not see)."""
 
     base_queryset = None
 
     def get_queryset(self):
         return access.visible(self.request.user, self.base_queryset.all())
+
+    @extend_schema(
+        summary=_("History of this object: its audit events, oldest first"),
+        responses={200: EventSerializer(many=True)},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, pk=None):
+        target = self.get_object()
+        kind = ContentType.objects.get_for_model(type(target))
+        events = access.visible(
+            request.user,
+            Event.objects.filter(target_type=kind, target_id=target.pk)
+            .select_related("actor", "target_type")
+            .order_by("id"),
+        )
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(EventSerializer(page, many=True).data)
 
 
 @extend_schema_view(
@@ -111,6 +132,7 @@ class EventViewSet(ScopedViewSet):
 
     serializer_class = EventSerializer
     base_queryset = Event.objects.select_related("actor", "target_type").order_by("-id")
+    history = None  # events have no history of their own
     filterset_class = queries.EventFilter
 
 

@@ -333,6 +333,7 @@ class PaperEntryViewSet(_Base):
 class BallotViewSet(ScopedViewSet):
     """Stored ballots, for counting them independently: only of closed votes, no voter."""
 
+    history = None  # a ballot is anonymous and never changes
     serializer_class = BallotSerializer
     base_queryset = (
         Ballot.objects.filter(vote__state=Vote.State.CLOSED)

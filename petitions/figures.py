@@ -36,15 +36,6 @@ def _due(today):
     return Q(due_on__isnull=False) & (Q(_answered=True) | Q(due_on__lt=today))
 
 
-def _names(model):
-    def names(ids):
-        found = dict(model.objects.filter(pk__in=[i for i in ids if i.isdigit()])
-                     .values_list("pk", "name"))  # fmt: skip
-        return {str(pk): name for pk, name in found.items()}
-
-    return names
-
-
 SOURCE = figures.register_source(
     figures.Source(
         key="petitions", model=Petition, date_field="submitted_at", region_field="region",
@@ -68,7 +59,7 @@ SOURCE = figures.register_source(
         ),
         dimensions={"unit": lambda: F("department_id"), "category": lambda: F("category")},
         labels={
-            "unit": _names(Department),
+            "unit": figures.names_of(Department),
             "category": lambda codes: {c: str(dict(Category.choices).get(c, c)) for c in codes},
         },
     )

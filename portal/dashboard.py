@@ -170,7 +170,7 @@ def _modules(values: list[Value]) -> list[tuple[str, list[Value]]]:
     return list(out.items())
 
 
-def _labels(source_key: str, dimension: str, buckets: list[str]) -> dict[str, str]:
+def labels_of(source_key: str, dimension: str, buckets: list[str]) -> dict[str, str]:
     source = figures.source(source_key)
     labeller = source.labels.get(dimension)
     names = labeller(buckets) if labeller else {}
@@ -187,7 +187,7 @@ def _trend(region: Region, period: Period) -> Chart:
         _("Monthly trend (twelve months to the end of the period)"),
         "line",
         "",
-        [f"{m.year}-{m.month:02d}" for m in months],
+        [periods.month_label(m) for m in months],
         [(str(f.label), [f.value(rows.get(m, {})) for m in months]) for f in chosen],
     )
 
@@ -210,7 +210,7 @@ def _breakdown_chart(region, period, key, title, source, dimension, figure_keys,
     if dimension == "weekday":
         buckets = sorted(buckets, key=lambda b: int(b) if b.isdigit() else 9)
     buckets = buckets[:TOP]
-    names = _labels(source, dimension, buckets)
+    names = labels_of(source, dimension, buckets)
     note = ""
     if rank:
         note = _("Only units with at least %(n)d cases are ranked.") % {"n": chosen[0].min_cases}
@@ -275,8 +275,8 @@ def focus_view(region: Region, dimension: str, bucket: str, period: Period) -> d
     rows = snapshots.bucket_by_month(region.pk, dimension, bucket, months, measures)
     if not any(rows.values()):
         return None
-    name = _labels(source, dimension, [bucket]).get(bucket, bucket)
+    name = labels_of(source, dimension, [bucket]).get(bucket, bucket)
     chart = Chart(dimension, _("%(station)s: twelve months") % {"station": name}, kind, "",
-                  [f"{m.year}-{m.month:02d}" for m in months],
+                  [periods.month_label(m) for m in months],
                   [(str(f.label), [f.value(rows.get(m, {})) for m in months]) for f in chosen])  # fmt: skip
     return {"name": name, "chart": chart}

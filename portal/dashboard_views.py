@@ -163,7 +163,7 @@ def export(request):
         return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
     data = dashboard.build(region, period)
     response = HttpResponse(workbook(data), content_type=XLSX)
-    name = f"{region.name}_数据驾驶舱_{period.label}.xlsx".replace(" ", "")
+    name = f"{region.name}_{_('Dashboard')}_{period.label}.xlsx".replace(" ", "")
     from urllib.parse import quote
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

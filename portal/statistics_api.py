@@ -160,7 +160,8 @@ class StatisticViewSet(viewsets.ViewSet):
         elif breakdown == "month":
             rows = snapshots.by_month(region.pk, period.months, figure.measures)
             entries = [
-                (m.strftime("%Y-%m"), m.strftime("%Y-%m"), rows.get(m, {})) for m in period.months
+                (m.strftime("%Y-%m"), periods.month_label(m), rows.get(m, {}))
+                for m in period.months
             ]
         else:
             source = figures.source(figure.source)
@@ -169,7 +170,7 @@ class StatisticViewSet(viewsets.ViewSet):
             ):
                 raise ValidationError({"breakdown": [_("This figure has no such breakdown.")]})
             parts = snapshots.breakdown(region.pk, breakdown, period.months, figure.measures)
-            names = dashboard._labels(source.key, breakdown, list(parts))
+            names = dashboard.labels_of(source.key, breakdown, list(parts))
             entries = [(bucket, names[bucket], parts[bucket]) for bucket in sorted(parts)]
         return [
             {"key": key, "label": label, "value": _number(figure.value(values)),

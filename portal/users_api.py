@@ -118,7 +118,4 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
         if not access.is_office(user):
             raise PermissionDenied(_("Only congress office staff see this page."))
         rows = User.objects.filter(is_active=True).select_related("region", "department")
-        if not user.is_superuser:
-            paths = access.region_paths(user, access.VIEW)
-            rows = rows.filter(access.subtree_q(paths, "region")) if paths else rows.none()
-        return rows.order_by("region__path", "username")
+        return access.visible(user, rows).order_by("region__path", "username")

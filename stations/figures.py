@@ -15,12 +15,8 @@ from stations.models import Household, Reception, ReceptionMatter, Representativ
 from stations.queries import HOUSEHOLD_QUOTA, REQUIRED_KINDS, VISITS_PER_HOUSEHOLD
 
 MODULE = _("Liaison stations")
+STATIONS = figures.names_of(Station)
 WEEKDAYS = dates.WEEKDAYS  # Django's own names (星期一 …), 0 = Monday
-
-
-def _stations(ids):
-    found = Station.objects.filter(pk__in=[i for i in ids if i.isdigit()]).values_list("pk", "name")
-    return {str(pk): name for pk, name in found}
 
 
 def _weekdays(values):
@@ -35,7 +31,7 @@ figures.register_source(
             figures.Measure("receptions.people", lambda today: Sum("people_count")),
         ),
         dimensions={"station": lambda: F("station_id"), "weekday": lambda: ExtractIsoWeekDay("date")},
-        labels={"station": _stations, "weekday": _weekdays}, local=("station",),
+        labels={"station": STATIONS, "weekday": _weekdays}, local=("station",),
     )
 )  # fmt: skip
 figures.register_source(
@@ -47,7 +43,7 @@ figures.register_source(
             figures.Measure("matters.solved", lambda today: Count("pk", filter=Q(solved=True))),
         ),
         dimensions={"station": lambda: F("reception__station_id")},
-        labels={"station": _stations}, local=("station",),
+        labels={"station": STATIONS}, local=("station",),
     )
 )  # fmt: skip
 

@@ -159,6 +159,18 @@ def panels() -> list[Panel]:
     return sorted(_PANELS.values(), key=lambda p: (p.order, p.key))
 
 
+def names_of(model: type[models.Model]) -> Callable[[list[str]], dict[str, str]]:
+    """A breakdown's labeller for buckets that are ids of ``model`` rows with a ``name``
+    (handling units, stations): one query for all of them."""
+
+    def names(ids: list[str]) -> dict[str, str]:
+        wanted = [i for i in ids if i.isascii() and i.isdigit()]
+        rows = model._default_manager.filter(pk__in=wanted).values_list("pk", "name")
+        return {str(pk): name for pk, name in rows}
+
+    return names
+
+
 _SOURCES: dict[str, Source] = {}
 _FIGURES: dict[str, Figure] = {}
 

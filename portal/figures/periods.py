@@ -27,6 +27,11 @@ def add_months(month: datetime.date, count: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+def month_label(month: datetime.date) -> str:
+    """ "2026年3月"."""
+    return _("%(month)d/%(year)d") % {"year": month.year, "month": month.month}
+
+
 def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
     """The first days of the months from ``start``'s to ``end``'s, both included."""
     out, month = [], first(start)
@@ -61,16 +66,15 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "month":
-            return _("%(month)d/%(year)d") % {"year": self.start.year, "month": self.start.month}
+            return month_label(self.start)
         if self.kind == "quarter":
             quarter = (self.start.month - 1) // 3 + 1
             return _("Q%(quarter)d %(year)d") % {"year": self.start.year, "quarter": quarter}
         if self.kind == "year":
             return _("Year %(year)d") % {"year": self.start.year}
-        month = _("%(month)d/%(year)d")
         return _("%(start)s to %(end)s") % {
-            "start": month % {"year": self.start.year, "month": self.start.month},
-            "end": month % {"year": self.end.year, "month": self.end.month},
+            "start": month_label(self.start),
+            "end": month_label(self.end),
         }
 
     def query(self) -> dict[str, str]:

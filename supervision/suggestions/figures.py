@@ -23,11 +23,6 @@ def _measure(name):
     return figures.Measure(f"suggestions.{name}", lambda today: _aggregates(today)[name])
 
 
-def _units(ids):
-    found = Department.objects.filter(pk__in=[i for i in ids if i.isdigit()])
-    return {str(pk): name for pk, name in found.values_list("pk", "name")}
-
-
 def _stages(values):
     labels = dict(Suggestion.State.choices)
     return {v: str(labels.get(v, v)) for v in values}
@@ -38,7 +33,7 @@ figures.register_source(
         key="suggestions", model=Suggestion, date_field="submitted_at", region_field="region",
         measures=tuple(_measure(name) for name in NAMES),
         dimensions={"unit": lambda: F("lead_unit_id"), "stage": lambda: F("state")},
-        labels={"unit": _units, "stage": _stages},
+        labels={"unit": figures.names_of(Department), "stage": _stages},
     )
 )  # fmt: skip
 

@@ -31,16 +31,22 @@ def test_an_issue_history_lists_its_events_in_order(client, demo):
     assert [row["action"] for row in answer.json()["results"]] == expected
     assert answer.json()["results"][0]["action_label"]
     for username in ("shipu_staff", "city_staff"):  # its township, the city above
-        assert history(client, username, f"/api/v1/petitions/{issue.pk}/history/").status_code == 200
+        assert (
+            history(client, username, f"/api/v1/petitions/{issue.pk}/history/").status_code == 200
+        )
     for username in ("jiangbei_staff", "daxu_staff"):  # another county, a sibling township
-        assert history(client, username, f"/api/v1/petitions/{issue.pk}/history/").status_code == 404
+        assert (
+            history(client, username, f"/api/v1/petitions/{issue.pk}/history/").status_code == 404
+        )
 
 
 def test_every_kind_of_object_has_a_history_but_events_and_ballots(client, demo):
     from portal.urls import router
 
     client.force_login(User.objects.get(username="city_staff"))
-    with_history = [prefix for prefix, viewset, _b in router.registry if getattr(viewset, "history", None)]
+    with_history = [
+        prefix for prefix, viewset, _b in router.registry if getattr(viewset, "history", None)
+    ]
     assert "petitions" in with_history and "suggestions" in with_history
     assert "events" not in with_history and "voting-ballots" not in with_history
     for prefix in with_history:

@@ -12,7 +12,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from portal import access, queries, ratelimit, signin, vocabulary
+from portal import access, api_errors, queries, ratelimit, signin, vocabulary
+from portal.filters import StrictQueryMixin
 from portal.models import Department, Event, Region
 
 
@@ -72,7 +73,7 @@ class EventSerializer(serializers.ModelSerializer):
         return f"{event.target_type.app_label}.{event.target_type.model}"
 
 
-class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+class ScopedViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     """A read-only viewset whose rows are filtered through ``access.visible``; each object's
     audit trail at ``{id}/history/`` (a 404 for an object the caller does not see)."""
 
@@ -161,7 +162,7 @@ class TokenView(ObtainAuthToken):
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
             if signin.is_locked_out(request):
-                body = {"detail": signin.lockout_message(request), "code": "account_locked"}
+                body = api_errors.error_body("account_locked", signin.lockout_message(request))
                 return Response(body, status=429)
             raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]

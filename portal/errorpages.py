@@ -33,7 +33,7 @@ from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
-from portal import context_processors
+from portal import api_errors, context_processors
 
 logger = logging.getLogger("django.security.csrf")
 
@@ -42,8 +42,15 @@ def _render(request, template: str, response_class, context=None) -> HttpRespons
     return response_class(get_template(template).render(context or {}, request))
 
 
+def _api(request) -> bool:
+    """An API client reads the API's error body, not a page."""
+    return request is not None and request.path.startswith("/api/")
+
+
 @requires_csrf_token
 def bad_request(request, exception=None, template_name="400.html"):
+    if _api(request):
+        return api_errors.for_status(400)
     return _render(request, template_name, HttpResponseBadRequest)
 
 
@@ -51,17 +58,23 @@ def bad_request(request, exception=None, template_name="400.html"):
 def permission_denied(request, exception=None, template_name="403.html"):
     # The portal's refusals say in the reader's words who may do this: show them.
     message = str(exception) if exception is not None and exception.args else ""
+    if _api(request):
+        return api_errors.for_status(403, message)
     return _render(request, template_name, HttpResponseForbidden, {"message": message})
 
 
 @requires_csrf_token
 def page_not_found(request, exception=None, template_name="404.html"):
     # Never the exception's text: Django's own 404s name models and queries.
+    if _api(request):
+        return api_errors.for_status(404)
     return _render(request, template_name, HttpResponseNotFound)
 
 
 def server_error(request, template_name="500.html"):
     """Render the 500 page from the settings alone (no database, no context processors)."""
+    if _api(request):
+        return api_errors.for_status(500)
     context = context_processors.site(None)
     # The session cookie says, without the database, that someone may be signed in.
     context["maybe_signed_in"] = bool(

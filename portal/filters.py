@@ -274,3 +274,25 @@ def filter_list(request, filterset_class, queryset, *, extra=()):
     if filterset.is_bound and not filterset.is_valid():
         return filterset, queryset.none()
     return filterset, filterset.qs
+
+
+class StrictQueryMixin:
+    """For a DRF view: refuse query parameters that an operation other than a list does not
+    read (a list's are checked by ``StrictFilterBackend``). Paged actions (an object's
+    history) also take the paging parameters; a view names others in
+    ``extra_query_params``."""
+
+    paged_actions = frozenset({"history"})
+    lists_filtered = True  # False for a view whose list uses no filter backend
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        action = getattr(self, "action", None)
+        if action == "list" and self.lists_filtered:
+            return
+        allowed = {"format", *getattr(self, "extra_query_params", ())}
+        if action in self.paged_actions:
+            allowed |= {"page", "page_size"}
+        unknown = sorted(name for name in request.query_params if name not in allowed)
+        if unknown:
+            raise ValidationError({name: [unknown_message(name)] for name in unknown})

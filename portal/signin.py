@@ -23,10 +23,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.api_errors import error_json
 
 LOCKOUT_MEMORY = timedelta(days=1)
 USERNAME_LENGTH = 150  # AbstractUser.username
@@ -145,7 +146,7 @@ def lockout_response(request, original_response=None, credentials=None):
         return original_response  # the sign-in page already said it beside its form
     message = lockout_message(request)
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message, "code": "account_locked"}, status=429)
+        return error_json(429, "account_locked", message)
     return render(request, "portal/too_many.html", {"message": message, "signin": True}, status=429)
 
 

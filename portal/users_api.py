@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal import access
-from portal.filters import IdFilter, RegionSubtreeFilter, StrictFilterSet
+from portal.filters import IdFilter, RegionSubtreeFilter, StrictFilterSet, StrictQueryMixin
 from portal.models import Region, User
 
 
@@ -70,7 +70,7 @@ class MeSerializer(UserSerializer):
         return access.is_office(user)
 
 
-class MeView(APIView):
+class MeView(StrictQueryMixin, APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(summary=gettext_lazy("Who am I: account, roles and jurisdiction"),
@@ -105,7 +105,7 @@ class UserFilter(StrictFilterSet):
     list=extend_schema(summary=gettext_lazy("Look up accounts in your jurisdiction")),
     retrieve=extend_schema(summary=gettext_lazy("An account in your jurisdiction")),
 )
-class UserViewSet(viewsets.ReadOnlyModelViewSet):
+class UserViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = UserSerializer
     filterset_class = UserFilter
     permission_classes = [permissions.IsAuthenticated]

@@ -6,6 +6,8 @@ import uuid
 import pytest
 from django.core.management import call_command
 
+from petitions.models import Petition
+from portal import access
 from portal.models import User
 from portal.urls import router
 
@@ -22,8 +24,8 @@ def staff(client, db):
 @pytest.mark.parametrize("size", ["abc", "0", "-5", "1.5", "", "1e3"])
 def test_a_bad_page_size_is_a_400_naming_it(staff, size):
     answer = staff.get("/api/v1/petitions/", {"page_size": size})
-    assert answer.status_code == 400 and list(answer.json()) == ["page_size"]
-    assert "200" in answer.json()["page_size"][0]
+    assert answer.status_code == 400 and list(answer.json()["fields"]) == ["page_size"]
+    assert "200" in answer.json()["fields"]["page_size"][0]
 
 
 def test_a_good_page_size_is_kept(staff):
@@ -45,3 +47,93 @@ def test_every_endpoints_404_speaks_chinese(staff):
         assert "matches the given query" not in detail and not detail.isascii(), (prefix, detail)
         walked += 1
     assert walked >= 20
+
+
+ERROR_KEYS = {"code", "detail", "fields"}
+
+
+def one_shape(answer, status: int) -> dict:
+    """The one error body: a code, a Chinese detail, and field errors only as a mapping."""
+    assert answer.status_code == status, (answer.status_code, answer.content[:300])
+    assert answer["Content-Type"].startswith("application/json"), answer["Content-Type"]
+    body = answer.json()
+    assert set(body) <= ERROR_KEYS and isinstance(body["code"], str) and body["code"], body
+    assert isinstance(body["detail"], str) and not body["detail"].isascii(), body
+    fields = body.get("fields", {})
+    assert all(isinstance(m, list) and all(isinstance(x, str) for x in m) for m in fields.values())
+    return body
+
+
+def operations(client):
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            yield path, method, op
+
+
+def concrete(path: str, op: dict) -> str:
+    """The path with every parameter an object that does not exist, of the declared type."""
+    for parameter in op.get("parameters", []):
+        if parameter["in"] != "path":
+            continue
+        schema = parameter.get("schema", {})
+        if schema.get("format") == "uuid" or "{36}" in schema.get("pattern", ""):
+            value = str(uuid.uuid4())
+        elif schema.get("type") == "integer" or "0-9" in schema.get("pattern", ""):
+            value = "999999"
+        else:
+            value = "zzz_missing"
+        path = path.replace("{" + parameter["name"] + "}", value)
+    return path
+
+
+def test_every_operation_answers_bad_input_and_missing_objects_in_one_shape(staff):
+    documented_misses = []
+    walked = {400: 0, 404: 0}
+    for path, method, op in operations(staff):
+        if path.startswith("/api/v1/schema") or path.startswith("/api/v1/docs"):
+            continue
+        url = concrete(path, op)
+        if method == "get":
+            answer = staff.get(url, {"zz_unknown": "1"})
+            body = one_shape(answer, 400)
+            assert "zz_unknown" in body["fields"], (path, body)
+            walked[400] += 1
+        else:
+            answer = getattr(staff, method)(url, "[1, 2]", content_type="application/json")
+            if answer.status_code in (403, 405):
+                one_shape(answer, answer.status_code)
+                continue
+            # on one object, a body that is no object may be refused before the lookup
+            allowed = (400, 404) if "{" in path else (400,)
+            assert answer.status_code in allowed, (method, path, answer.status_code)
+            one_shape(answer, answer.status_code)
+            walked[answer.status_code] += 1
+        if str(answer.status_code) not in op["responses"]:
+            documented_misses.append((method, path, answer.status_code))
+        if "{" in path and method == "get":
+            missing = one_shape(staff.get(url), 404)
+            assert missing["code"] == "not_found"
+            walked[404] += 1
+    assert not documented_misses
+    assert walked[400] >= 60 and walked[404] >= 40, walked
+
+
+def test_errors_outside_the_routes_keep_the_shape(staff, client):
+    assert one_shape(staff.get("/api/v1/no-such-thing/"), 404)["code"] == "not_found"
+    assert one_shape(staff.delete("/api/v1/regions/"), 405)["code"] == "method_not_allowed"
+    staff.logout()
+    assert one_shape(staff.get("/api/v1/petitions/"), 401)["code"] == "not_authenticated"
+    bad_json = staff.post("/api/v1/auth/token/", "{", content_type="application/json")
+    assert one_shape(bad_json, 400)["code"] == "parse_error"
+
+
+def test_a_domain_error_keeps_its_code(staff):
+    county = User.objects.get(username="county_staff")
+    resolved = Petition.objects.filter(state=Petition.State.RESOLVED)
+    closed = access.visible(county, resolved).first()
+    answer = staff.post(
+        f"/api/v1/petitions/{closed.pk}/accept/", {}, content_type="application/json"
+    )
+    body = one_shape(answer, 400)
+    assert body["code"] == "invalid_transition", body

@@ -5,6 +5,7 @@ whole list."""
 import pytest
 from rest_framework.authtoken.models import Token
 
+from tests.errors import field_names
 from tests.voting.conftest import allocate, build_cycle, cast_all
 from voting import ballots, workflow
 from voting.models import Ballot, Candidate, Cycle, Proposal
@@ -86,7 +87,7 @@ def test_cycles_votes_and_projects_take_their_filters(two_cycles, client):
 def test_an_unknown_parameter_is_a_400_naming_it(two_cycles, client, path):
     response = client.get(f"/api/v1/{path}/", {"cylce": "1"}, **two_cycles.auth)
     assert response.status_code == 400
-    assert "cylce" in response.json()
+    assert "cylce" in field_names(response)
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -94,7 +95,7 @@ def test_a_malformed_parameter_is_a_400_naming_it(two_cycles, client, path):
     name = ID_PARAM[path]
     response = client.get(f"/api/v1/{path}/", {name: "abc"}, **two_cycles.auth)
     assert response.status_code == 400
-    assert name in response.json()
+    assert name in field_names(response)
 
 
 def test_the_schema_documents_the_filters(client):
@@ -155,7 +156,7 @@ REGION_LISTS = ["voting-cycles", "voting-proposals", "voting-candidates", "votin
 def test_a_region_outside_the_scope_is_refused_and_its_own_region_lists(two_cycles, client, path):
     auth, regions = two_cycles.auth, two_cycles.base.regions
     foreign = client.get(f"/api/v1/{path}/", {"region": regions["city2"].pk}, **auth)
-    assert foreign.status_code == 400 and "region" in foreign.json()
+    assert foreign.status_code == 400 and "region" in field_names(foreign)
     own = client.get(f"/api/v1/{path}/", **auth).json()["count"]
     assert (
         client.get(f"/api/v1/{path}/", {"region": regions["townA1"].pk}, **auth).json()["count"]
@@ -165,4 +166,4 @@ def test_a_region_outside_the_scope_is_refused_and_its_own_region_lists(two_cycl
 
 def test_an_unknown_stage_is_refused_by_name(two_cycles, client):
     response = client.get("/api/v1/voting-cycles/", {"stage": "bogus"}, **two_cycles.auth)
-    assert response.status_code == 400 and "stage" in response.json()
+    assert response.status_code == 400 and "stage" in field_names(response)

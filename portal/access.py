@@ -327,6 +327,12 @@ def is_office(user, action: str = VIEW) -> bool:
     return user.is_superuser or bool(region_paths(user, action))
 
 
+def require_office(user, action: str = MANAGE) -> None:
+    """Refuse (403) anyone who is not congress office staff with ``action`` somewhere."""
+    if not is_office(user, action):
+        raise PermissionDenied(_("Only congress office staff may do this."))
+
+
 def can_use_admin(user) -> bool:
     """Return True when ``user`` may open the staff admin at all."""
     return _is_active(user) and user.is_staff

@@ -2,18 +2,20 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from portal import access, api_errors, queries, ratelimit, signin, vocabulary
-from portal.filters import StrictQueryMixin
+from portal import access, api_errors, departments, queries, ratelimit, signin, vocabulary
+from portal.filters import ID_MAX, StrictQueryMixin
 from portal.models import Department, Event, Region
 
 
@@ -111,16 +113,79 @@ class RegionViewSet(ScopedViewSet):
     filterset_class = queries.RegionFilter
 
 
+class DepartmentInput(serializers.Serializer):
+    region = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text=_("Region id (inside your jurisdiction)")
+    )
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=Department.Kind.choices)
+    phone = serializers.CharField(max_length=32, allow_blank=True, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class HandlerInput(serializers.Serializer):
+    full_name = serializers.CharField(max_length=64)
+    phone = serializers.CharField(max_length=32, help_text=_("Mobile phone: the code goes there"))
+    username = serializers.CharField(max_length=150, allow_blank=True, default="")
+
+
+class HandlerAccountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    activated = serializers.BooleanField()
+
+
 @extend_schema_view(
     list=extend_schema(summary=_("List handling units")),
     retrieve=extend_schema(summary=_("Handling unit details")),
-)
+    create=extend_schema(summary=_("Add a handling unit"), request=DepartmentInput,
+                         responses={201: DepartmentSerializer}),
+    partial_update=extend_schema(summary=_("Correct a handling unit"),
+                                 request=DepartmentInput(partial=True),
+                                 responses={200: DepartmentSerializer}),
+)  # fmt: skip
 class DepartmentViewSet(ScopedViewSet):
+    """Handling units; the office adds and corrects those of its jurisdiction and opens
+    accounts for their handlers (activated by the code sent by SMS)."""
+
     serializer_class = DepartmentSerializer
     base_queryset = Department.objects.select_related("region").order_by(
         "region__path", "name", "id"
     )
     filterset_class = queries.DepartmentFilter
+    parser_classes = [JSONParser]
+
+    def create(self, request):
+        data = _valid(DepartmentInput(data=request.data))
+        unit = departments.department_create(actor=request.user, data=data)
+        return Response(self.get_serializer(unit).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        data = _valid(DepartmentInput(data=request.data, partial=True))
+        unit = departments.department_update(actor=request.user, department_id=_pk(pk), data=data)
+        return Response(self.get_serializer(unit).data)
+
+    @extend_schema(
+        summary=_("Open an account for a handler of this unit"),
+        request=HandlerInput, responses={201: HandlerAccountSerializer},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def handlers(self, request, pk=None):
+        data = _valid(HandlerInput(data=request.data))
+        user = departments.handler_create(actor=request.user, department_id=_pk(pk), **data)
+        body = {"id": user.pk, "username": user.username, "activated": False}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _valid(serializer) -> dict:
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _pk(pk) -> int:
+    if not str(pk).isdigit():
+        raise Http404
+    return int(pk)
 
 
 @extend_schema_view(

@@ -28,6 +28,11 @@ class Action(models.TextChoices):
     CALENDAR_IMPORT = "calendar_import", _("Holiday calendar imported")
     SIGNIN_RELEASE = "signin_release", _("Sign-in lock released")
     PASSWORD_RESET = "password_reset", _("Password reset by its owner")
+    ACCOUNT_CREATE = "account_create", _("Account created")
+    ACCOUNT_CODE_SENT = "account_code_sent", _("Activation code sent")
+    ACCOUNT_ACTIVATE = "account_activate", _("Account activated by its owner")
+    DEPARTMENT_CREATE = "department_create", _("Handling unit added")
+    DEPARTMENT_UPDATE = "department_update", _("Handling unit corrected")
 
 
 def _region_of(target: models.Model) -> Region | None:

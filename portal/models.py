@@ -308,6 +308,7 @@ class CalendarDay(models.Model):
 
 # Notifications and reminders, and what a user keeps of a staff list, live in their own
 # modules; their models are part of this app.
+from portal.activation_models import AccountActivation  # noqa: E402, F401
 from portal.figuremodels import FigureRun, FigureValue  # noqa: E402, F401
 from portal.notification_models import (  # noqa: E402, F401
     Notification,

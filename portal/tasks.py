@@ -77,3 +77,11 @@ def refresh_figures(months_back: int = 0, months: list[str] | None = None) -> di
         this = periods.first(timezone.localdate())
         chosen = [periods.add_months(this, -n) for n in range(months_back, -1, -1)]
     return snapshots.refresh(chosen)
+
+
+@shared_task(name="portal.send_activation_code", acks_late=True)
+def send_activation_code(user_id: int) -> bool:
+    """Send a new account's owner a fresh activation code by SMS."""
+    from portal import activation
+
+    return activation.send_code(user_id)

@@ -8,6 +8,7 @@ check the shape of the input only; the rules live in the workflow, whose ``Domai
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -23,7 +24,7 @@ from rest_framework.response import Response
 
 from portal import access
 from portal.api import ScopedViewSet
-from stations import queries, workflow
+from stations import queries, records, workflow
 from stations.models import (
     Activity,
     ContactVisit,
@@ -36,6 +37,8 @@ from stations.models import (
     Station,
 )
 from stations.serializers import (
+    AccountInputSerializer,
+    AccountSerializer,
     ActivitySerializer,
     ContactVisitSerializer,
     ContactVisitWriteSerializer,
@@ -44,10 +47,13 @@ from stations.serializers import (
     ReceptionCreateSerializer,
     ReceptionSerializer,
     ReceptionWriteSerializer,
+    RepresentativeCreateSerializer,
     RepresentativeSerializer,
+    RepresentativeWriteSerializer,
     ShiftSerializer,
     SolvedSerializer,
     StationSerializer,
+    StationWriteSerializer,
     UnlockSerializer,
 )
 
@@ -55,13 +61,56 @@ from stations.serializers import (
 @extend_schema_view(
     list=extend_schema(summary=_("List deputies")),
     retrieve=extend_schema(summary=_("Deputy details")),
-)
+    create=extend_schema(
+        summary=_("Add a deputy (with mandates, and an account on request)"),
+        request=RepresentativeCreateSerializer, responses={201: RepresentativeSerializer},
+    ),
+    partial_update=extend_schema(
+        summary=_("Correct a deputy's particulars"),
+        request=RepresentativeWriteSerializer(partial=True),
+        responses={200: RepresentativeSerializer},
+    ),
+)  # fmt: skip
 class RepresentativeViewSet(ScopedViewSet):
-    """Deputies with their current mandates; the mobile phone only for the office."""
+    """Deputies with their current mandates; the mobile phone and the account only for the
+    office. The office adds deputies of its jurisdiction and opens their accounts: the
+    deputy activates one with the code sent by SMS (``/accounts/activate/``)."""
 
     serializer_class = RepresentativeSerializer
-    base_queryset = Representative.objects.select_related("region")
+    base_queryset = Representative.objects.select_related("region", "user")
     filterset_class = queries.RepresentativeFilter
+    parser_classes = [JSONParser]
+
+    def create(self, request):
+        data = _input(RepresentativeCreateSerializer, request)
+        deputy = records.representative_create(
+            actor=request.user, data=data, mandates=data.get("mandates", []),
+            account=data["create_account"], username=data["username"],
+        )  # fmt: skip
+        return Response(self._shown(deputy.pk), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        data = _input(RepresentativeWriteSerializer, request, partial=True)
+        deputy = records.representative_update(
+            actor=request.user, representative_id=_pk(pk), data=data
+        )
+        return Response(self._shown(deputy.pk))
+
+    @extend_schema(
+        summary=_("Open the deputy's account, or send a new activation code"),
+        request=AccountInputSerializer, responses={200: AccountSerializer},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def account(self, request, pk=None):
+        data = _input(AccountInputSerializer, request)
+        user = records.representative_give_account(
+            actor=request.user, representative_id=_pk(pk), username=data["username"]
+        )
+        return Response({"id": user.pk, "username": user.username,
+                         "activated": user.has_usable_password()})  # fmt: skip
+
+    def _shown(self, pk: int) -> dict:
+        return self.get_serializer(self.get_queryset().get(pk=pk)).data
 
     def get_queryset(self):
         today = timezone.localdate()
@@ -76,9 +125,37 @@ class RepresentativeViewSet(ScopedViewSet):
 @extend_schema_view(
     list=extend_schema(summary=_("List liaison stations")),
     retrieve=extend_schema(summary=_("Liaison station details")),
-)
+    create=extend_schema(
+        summary=_("Add a liaison station"),
+        request=StationWriteSerializer, responses={201: StationSerializer},
+    ),
+    partial_update=extend_schema(
+        summary=_("Correct a liaison station (members: the whole list)"),
+        request=StationWriteSerializer(partial=True), responses={200: StationSerializer},
+    ),
+)  # fmt: skip
 class StationViewSet(ScopedViewSet):
-    """Liaison stations with their member deputies and six-haves checklist."""
+    """Liaison stations with their member deputies and six-haves checklist; the office adds
+    and corrects the stations of its jurisdiction."""
+
+    parser_classes = [JSONParser]
+
+    def create(self, request):
+        data = _input(StationWriteSerializer, request)
+        station = records.station_create(
+            actor=request.user, data=data, member_ids=data.pop("members", [])
+        )
+        return Response(self._shown(station.pk), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        data = _input(StationWriteSerializer, request, partial=True)
+        station = records.station_update(
+            actor=request.user, station_id=_pk(pk), data=data, member_ids=data.pop("members", None)
+        )
+        return Response(self._shown(station.pk))
+
+    def _shown(self, pk: int) -> dict:
+        return self.get_serializer(self.get_queryset().get(pk=pk)).data
 
     serializer_class = StationSerializer
     base_queryset = Station.objects.prefetch_related(
@@ -99,6 +176,20 @@ class ShiftViewSet(ScopedViewSet):
         Prefetch("deputies", queryset=Representative.objects.only("id", "name"))
     ).order_by("date", "start_time", "id")
     filterset_class = queries.ShiftFilter
+
+
+def _input(serializer_class, request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _pk(pk) -> int:
+    """A path id as a number (the route admits digits only)."""
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
 
 
 def _matter_inputs(items) -> list[workflow.MatterInput]:

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal import events, search
+from portal import activation, events, search
 from portal.models import Region
 from portal.regions import normalize_code
+from stations import records
 from stations.models import (
     Mandate,
     MandateLevel,
@@ -104,6 +105,8 @@ class ImportReport:
     mandates: int = 0
     memberships: int = 0
     groups: int = 0
+    accounts: int = 0  # accounts opened (``accounts=True``): each owner gets an SMS code
+    no_phone: list[str] = field(default_factory=list)  # roster numbers left without one
 
 
 @dataclass
@@ -358,15 +361,23 @@ def _check_agreement(row: DeputyRow, seen: _Seen, labels: dict[str, str], proble
 
 
 @transaction.atomic
-def import_rows(rows: list[DeputyRow], *, actor=None) -> ImportReport:
-    """Create or update the deputies of checked rows, with their mandates, group and stations."""
+def import_rows(rows: list[DeputyRow], *, actor=None, accounts: bool = False) -> ImportReport:
+    """Create or update the deputies of checked rows, with their mandates, group and stations;
+    with ``accounts``, open an account for each deputy without one who has a mobile phone
+    (the deputy activates it with the code sent by SMS)."""
     report = ImportReport()
     by_id: dict[str, list[DeputyRow]] = {}
     for row in rows:
         by_id.setdefault(row.id_code, []).append(row)
     existing = Representative.objects.select_for_update().in_bulk(list(by_id), field_name="id_code")
     for id_code, deputy_rows in by_id.items():
-        _import_deputy(id_code, deputy_rows, existing.get(id_code), report, actor)
+        deputy = _import_deputy(id_code, deputy_rows, existing.get(id_code), report, actor)
+        if accounts and deputy.user_id is None:
+            if activation.MOBILE_RE.match(deputy.phone or ""):
+                records.open_account(actor, deputy, "")
+                report.accounts += 1
+            else:
+                report.no_phone.append(id_code)
     return report
 
 
@@ -397,7 +408,7 @@ def _group(rows: list[DeputyRow], report: ImportReport, actor) -> Representative
     return group
 
 
-def _import_deputy(id_code, rows, deputy, report: ImportReport, actor) -> None:
+def _import_deputy(id_code, rows, deputy, report: ImportReport, actor) -> Representative:
     person = _person(rows)
     group = _group(rows, report, actor)
     created = deputy is None
@@ -440,6 +451,7 @@ def _import_deputy(id_code, rows, deputy, report: ImportReport, actor) -> None:
         )  # fmt: skip
     else:
         report.unchanged += 1
+    return deputy
 
 
 def _sync_mandates(deputy: Representative, rows: list[DeputyRow]) -> tuple[list[str], list[str]]:

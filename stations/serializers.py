@@ -4,6 +4,7 @@ The rules live in ``stations.workflow``; the viewsets are in ``stations.api``.
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal import access
@@ -14,6 +15,7 @@ from stations.models import (
     DutyShift,
     Household,
     Mandate,
+    MandateLevel,
     Reception,
     ReceptionMatter,
     Representative,
@@ -45,18 +47,37 @@ class MandateSerializer(serializers.ModelSerializer):
         fields = ["id", "level", "level_display", "term", "region", "constituency"]
 
 
+class AccountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    activated = serializers.BooleanField(help_text=_("False until the owner sets a password"))
+
+
 class RepresentativeSerializer(serializers.ModelSerializer):
     mandates = MandateSerializer(source="active_mandates", many=True, read_only=True)
     phone = serializers.SerializerMethodField(
         help_text=_("Visible only to congress office staff of the region; otherwise null")
+    )
+    account = serializers.SerializerMethodField(
+        help_text=_("The deputy's account, for the office of the region; otherwise null")
     )
 
     class Meta:
         model = Representative
         fields = [
             "id", "name", "gender", "id_code", "work_unit", "public_contact", "phone", "group",
-            "region", "is_active", "mandates"
+            "region", "is_active", "mandates", "account"
         ]  # fmt: skip
+
+    @extend_schema_field(AccountSerializer(allow_null=True))
+    def get_account(self, representative) -> dict | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        account = representative.user
+        if account is None or not access.can_by_region(user, access.MANAGE, representative):
+            return None
+        return {"id": account.pk, "username": account.username,
+                "activated": account.has_usable_password()}  # fmt: skip
 
     def get_phone(self, representative) -> str | None:
         # A region grant, as access.can(MANAGE) answers for deputies (no participation
@@ -218,3 +239,67 @@ class ContactVisitWriteSerializer(serializers.Serializer):
     date = serializers.DateField()
     method = serializers.CharField(max_length=16, default=ContactVisit.Method.VISIT)
     note = serializers.CharField(max_length=TEXT_MAX, allow_blank=True, default="")
+
+
+# --- the office's writes of deputies and stations (stations.records) ----------------
+
+
+class MandateInputSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=MandateLevel.choices)
+    region = _id_field(help_text=_("Electing region id"))
+    term = serializers.CharField(max_length=32, help_text=_("e.g. 第十七届"))
+    constituency = serializers.CharField(max_length=100, allow_blank=True, default="")
+    started_on = serializers.DateField(required=False, allow_null=True, default=None)
+    ended_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class RepresentativeWriteSerializer(serializers.Serializer):
+    region = _id_field(help_text=_("Managing region id (inside your jurisdiction)"))
+    name = serializers.CharField(max_length=64)
+    gender = serializers.ChoiceField(
+        choices=Representative.Gender.choices, allow_blank=True, required=False
+    )
+    phone = serializers.CharField(max_length=32, allow_blank=True, required=False)
+    work_unit = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    public_contact = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    group = _id_field(required=False, allow_null=True, help_text=_("Deputy group id"))
+    is_active = serializers.BooleanField(required=False)
+
+
+class RepresentativeCreateSerializer(RepresentativeWriteSerializer):
+    id_code = serializers.CharField(max_length=32, help_text=_("Roster number, unique"))
+    mandates = MandateInputSerializer(many=True, required=False, max_length=10)
+    create_account = serializers.BooleanField(
+        default=False,
+        help_text=_("Open an account; the deputy activates it with a code sent by SMS"),
+    )
+    username = serializers.CharField(
+        max_length=150, allow_blank=True, default="",
+        help_text=_("User name of the account (default: deputy-<roster number>)"),
+    )  # fmt: skip
+
+
+class AccountInputSerializer(serializers.Serializer):
+    username = serializers.CharField(
+        max_length=150, allow_blank=True, default="",
+        help_text=_("User name of the account (default: deputy-<roster number>)"),
+    )  # fmt: skip
+
+
+class StationWriteSerializer(serializers.Serializer):
+    region = _id_field(help_text=_("Region id (inside your jurisdiction)"))
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=Station.Kind.choices)
+    address = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    opening_hours = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    phone = serializers.CharField(max_length=32, allow_blank=True, required=False)
+    chief = _id_field(required=False, allow_null=True, help_text=_("Station chief (deputy id)"))
+    liaison_officer = serializers.CharField(max_length=64, allow_blank=True, required=False)
+    checklist = serializers.DictField(child=serializers.BooleanField(), required=False)
+    activity_plan = serializers.CharField(max_length=TEXT_MAX, allow_blank=True, required=False)
+    rules = serializers.CharField(max_length=TEXT_MAX, allow_blank=True, required=False)
+    members = serializers.ListField(
+        child=_id_field(), max_length=MAX_DEPUTIES, required=False,
+        help_text=_("Member deputies' ids (the whole list)"),
+    )  # fmt: skip
+    is_active = serializers.BooleanField(required=False)

@@ -22,3 +22,7 @@ class Action(models.TextChoices):
     DEPUTY_IMPORT_CREATE = "deputy_import_create", _("Deputy created by import")
     DEPUTY_IMPORT_UPDATE = "deputy_import_update", _("Deputy updated by import")
     DEPUTY_GROUP_IMPORT_CREATE = "deputy_group_import_create", _("Deputy group created by import")
+    DEPUTY_CREATE = "deputy_create", _("Deputy added")
+    DEPUTY_UPDATE = "deputy_update", _("Deputy corrected")
+    STATION_CREATE = "station_create", _("Liaison station added")
+    STATION_UPDATE = "station_update", _("Liaison station corrected")

@@ -7,6 +7,7 @@ filter sets of ``queries`` (the desk list's too); every write calls
 portal's exception handler.
 """
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -302,14 +303,54 @@ class SuggestionViewSet(ScopedViewSet):
             actor=request.user, suggestion_id=i, **d))  # fmt: skip
 
 
+class SessionInput(serializers.Serializer):
+    region = serializers.IntegerField(
+        min_value=1,
+        max_value=ID_MAX,
+        help_text=_("The congress's region (inside your jurisdiction)"),
+    )
+    name = serializers.CharField(max_length=100, help_text=_("e.g. 象山县第十八届人大第三次会议"))
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+
+
 @extend_schema_view(
     list=extend_schema(summary=_("List congress sessions"), parameters=[REGION_PARAM]),
     retrieve=extend_schema(summary=_("Congress session details")),
-)
+    create=extend_schema(summary=_("Add a congress session"), request=SessionInput,
+                         responses={201: SuggestionSessionSerializer}),
+    partial_update=extend_schema(summary=_("Correct a congress session"),
+                                 request=SessionInput(partial=True),
+                                 responses={200: SuggestionSessionSerializer}),
+)  # fmt: skip
 class SuggestionSessionViewSet(ScopedViewSet):
+    """Congress sessions: suggestions are numbered per session; the office of a congress
+    adds and corrects its own."""
+
     serializer_class = SuggestionSessionSerializer
     filterset_class = queries.SessionFilter
     base_queryset = Session.objects.order_by("-opens_on", "id")
+    parser_classes = [JSONParser]
+
+    def create(self, request):
+        data = _valid(SessionInput(data=request.data))
+        session = workflow.session_create(
+            actor=request.user, region_id=data["region"], name=data["name"],
+            opens_on=data["opens_on"], closes_on=data["closes_on"],
+        )  # fmt: skip
+        return Response(self.get_serializer(session).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        data = _valid(SessionInput(data=request.data, partial=True))
+        if not str(pk).isdigit():
+            raise Http404
+        session = workflow.session_update(actor=request.user, session_id=int(pk), data=data)
+        return Response(self.get_serializer(session).data)
+
+
+def _valid(serializer) -> dict:
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 def register(router) -> None:

@@ -22,6 +22,8 @@ NOTIFICATION_KINDS = {
 class Action(models.TextChoices):
     """Audit event actions of this app, with their labels for people."""
 
+    SESSION_CREATE = "suggestion_session_create", _("Congress session added")
+    SESSION_UPDATE = "suggestion_session_update", _("Congress session corrected")
     # proposing (提议)
     DRAFT = "suggestion_draft", _("Drafted")
     UPDATE = "suggestion_update", _("Revised")

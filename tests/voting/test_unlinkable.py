@@ -19,6 +19,7 @@ import pytest
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
+from tests.errors import field_names
 from tests.factories import UserFactory, staff_with_role
 from tests.voting.conftest import build_cycle
 from voting import ballots, queries, workflow
@@ -401,7 +402,7 @@ def test_a_proposal_for_a_foreign_cycle_is_answered_as_for_a_missing_one(vworld,
     for user, source in ((sibling_staff, "citizen"), (sibling_deputy, "deputy"),
                          (sibling_deputy, "citizen")):  # fmt: skip
         nowhere = _propose(client, user, missing, source)
-        assert nowhere.status_code == 400 and "cycle" in nowhere.json()
+        assert nowhere.status_code == 400 and "cycle" in field_names(nowhere)
         for cycle in (stopped, soliciting):
             answer = _propose(client, user, cycle.pk, source)
             assert (answer.status_code, answer.json()) == (400, nowhere.json()), (user, cycle)

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stations import importer
@@ -15,8 +16,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("roster_file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Check the file only.")
+        parser.add_argument(
+            "--accounts", action="store_true",
+            help="Open an account for each deputy without one who has a mobile phone; the "
+            "deputy activates it with the code sent by SMS.",
+        )  # fmt: skip
 
-    def handle(self, roster_file: Path, dry_run: bool, **options):
+    def handle(self, roster_file: Path, dry_run: bool, accounts: bool = False, **options):
         try:
             data = roster_file.read_bytes()
         except OSError as exc:
@@ -38,7 +44,8 @@ class Command(BaseCommand):
                 % {"rows": len(rows), "deputies": deputies}
             )
             return
-        report = importer.import_rows(rows)
+        with transaction.atomic():
+            report = importer.import_rows(rows, accounts=accounts)
         self.stdout.write(
             _(
                 "Imported: %(created)d deputies created, %(updated)d updated, %(unchanged)d "
@@ -54,3 +61,13 @@ class Command(BaseCommand):
                 "groups": report.groups,
             }
         )
+        if accounts:
+            self.stdout.write(
+                _("Accounts opened: %(n)d (an activation code goes to each by SMS).")
+                % {"n": report.accounts}
+            )
+            if report.no_phone:
+                self.stdout.write(
+                    _("No account for want of a mobile phone: %(codes)s")
+                    % {"codes": "、".join(report.no_phone)}
+                )

@@ -41,6 +41,7 @@ from supervision.suggestions.workflow.review import (
     suggestion_first_review,
     suggestion_return,
 )
+from supervision.suggestions.workflow.sessions import session_create, session_update
 from supervision.suggestions.workflow.supervision import (
     suggestion_mark_key,
     suggestion_recheck,
@@ -48,6 +49,8 @@ from supervision.suggestions.workflow.supervision import (
 )
 
 __all__ = [
+    "session_create",
+    "session_update",
     "reply_classes",
     "suggestion_accept",
     "suggestion_assign",

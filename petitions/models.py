@@ -36,6 +36,7 @@ class Channel(models.TextChoices):
     HOTLINE = "hotline", _("Hotline")
     LETTER = "letter", _("Letter")
     VISIT = "visit", _("Visit to the office")
+    OPEN311 = "open311", _("City system (Open311)")
 
 
 class Petition(StateMachine, models.Model):

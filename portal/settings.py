@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "supervision",
     "supervision.suggestions",
     "voting",
+    "open311",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +318,7 @@ SPECTACULAR_SETTINGS = {
         "DepartmentKindEnum": "portal.models.Department.Kind",
         "UserKindEnum": "portal.models.User.Kind",
         "RegionLevelEnum": "portal.models.Region.Level",
+        "MandateLevelEnum": "stations.models.MandateLevel",
         "StationKindEnum": "stations.models.Station.Kind",
         "ReceptionMatterOutcomeEnum": "stations.models.ReceptionMatter.Outcome",
         "HouseholdKindEnum": "stations.models.Household.Kind",
@@ -365,6 +367,14 @@ RATE_LIMITS = {
     # per phone once a minute and a few times a day.
     "captcha_sms_ip": (int(os.environ.get("RATE_CAPTCHA_SMS_IP_COUNT", "10")), 3600),
     "captcha_sms_phone": (1, 60),
+    # Activating an account with the SMS code: per address, and per phone (wrong codes also
+    # void a code after activation.MAX_MISSES).
+    "activate": (int(os.environ.get("RATE_ACTIVATE_COUNT", "20")), 3600),
+    "activate_phone": (10, 3600),
+    # Open311 (city systems): per client address, per key, and reads per address.
+    "open311_ip": (int(os.environ.get("RATE_OPEN311_IP_COUNT", "300")), 3600),
+    "open311_key": (int(os.environ.get("RATE_OPEN311_KEY_COUNT", "600")), 3600),
+    "open311_read": (int(os.environ.get("RATE_OPEN311_READ_COUNT", "600")), 600),
     "captcha_sms_phone_day": (int(os.environ.get("RATE_CAPTCHA_SMS_PHONE_COUNT", "5")), 86400),
 }
 

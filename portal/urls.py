@@ -7,6 +7,8 @@ from rest_framework.routers import DefaultRouter
 from petitions import api as petitions_api
 from portal import (
     accounts,
+    accounts_api,
+    activation_views,
     api,
     dashboard_views,
     errorpages,
@@ -44,6 +46,12 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("me/", users_api.MeView.as_view(), name="api-me"),
+    path("accounts/activate/", accounts_api.ActivateView.as_view(), name="api-activate"),
+    path(
+        "accounts/activation-code/",
+        accounts_api.ActivationCodeView.as_view(),
+        name="api-activation-code",
+    ),
     path("", include(router.urls)),
 ]
 
@@ -80,6 +88,7 @@ urlpatterns = [
         accounts.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/activate/", activation_views.activate, name="account_activate"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("favicon.ico", errorpages.favicon),
     path("healthz", views.healthz, name="healthz"),
@@ -88,6 +97,7 @@ urlpatterns = [
     path("admin/password_reset/", accounts.password_reset, name="admin_password_reset"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
+    path("open311/v2/", include("open311.urls")),
 ]
 
 # Error pages in Chinese, in the product's look (portal/errorpages.py).

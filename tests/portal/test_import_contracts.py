@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("portal", "petitions", "stations", "supervision", "voting")
+PACKAGES = ("portal", "petitions", "stations", "supervision", "voting", "open311")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

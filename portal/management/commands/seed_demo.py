@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from open311 import demo as open311_demo
 from petitions import demo as petitions_demo
 from petitions import demo_history as petitions_history
 from portal.demo import core
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         supervision_demo.build(regions)
         suggestions_demo.build(regions)
         voting_demo.build(regions)
+        open311_demo.build(regions)  # the city systems' demo key (needs county_staff)
         # Two years of history for the dashboards' trends, and their figures.
         petitions_history.build()
         stations_history.build()
@@ -55,3 +57,7 @@ class Command(BaseCommand):
         )
         for username in ["admin"] + [row[0] for row in core.ACCOUNTS] + ["shipu_gov"]:
             self.stdout.write(f"  {username}")
+        self.stdout.write(
+            _("Open311 demo key: %(key)s (jurisdiction_id %(code)s)")
+            % {"key": open311_demo.DEMO_KEY, "code": "330225"}
+        )

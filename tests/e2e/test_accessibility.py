@@ -30,7 +30,7 @@ SCREENSHOTS = {
 PUBLIC = [
     "/", "/petitions/new/", "/petitions/track/", "/petitions/results/", "/stations/",
     "/supervision/results/", "/voting/", "/accounts/login/", "/accounts/password/reset/",
-    "/no-such-page/",
+    "/accounts/activate/", "/no-such-page/",
 ]  # fmt: skip
 STAFF_LISTS = [
     "/desk/", "/desk/petitions/", "/desk/petitions/topics/", "/desk/receptions/",

@@ -79,12 +79,17 @@ def _shown(name: str) -> str:
     return NOT_XML.sub("", name)[:MAX_NAME_SHOWN] or "?"
 
 
+# attribute[code]=value: the spec's service attributes. No service here has any, so they are
+# accepted and not read (a client that always sends them is not refused).
+ATTRIBUTE = re.compile(r"attribute\[[^\[\]]{1,64}\](\[\])?")
+
+
 class Params:
     """The checked parameters of one call."""
 
     def __init__(self, values: dict[str, list[str]], allowed: set[str]):
         for name, items in values.items():
-            if name not in allowed:
+            if name not in allowed and not ATTRIBUTE.fullmatch(name):
                 raise bad(_("Unknown parameter: %(name)s.") % {"name": _shown(name)})
             for item in items:
                 if len(item) > MAX_VALUE:

@@ -135,10 +135,26 @@ def _status_notes(petition: Petition, reply: str | None) -> str:
     return petition.get_state_display()
 
 
-def request_rows(petitions, *, keyed: bool, extensions: bool = False) -> list[dict]:
+def full_text_ids(client: ApiClient | None, ids) -> set[int]:
+    """The issues whose citizen's words (description, replies) ``client`` may read: those it
+    submitted itself, or, for a unit's key, those given to the unit (the only ones it sees).
+    Other issues of its jurisdiction came from citizens who wrote to the congress office,
+    not to the client: it reads their category, place, state and published outcome only."""
+    if client is None:
+        return set()
+    if client.department_id:
+        return set(ids)
+    own = SubmittedRequest.objects.filter(client=client, petition_id__in=list(ids))
+    return set(own.values_list("petition_id", flat=True))
+
+
+def request_rows(
+    petitions, *, keyed: bool, extensions: bool = False, client: ApiClient | None = None
+) -> list[dict]:
     """Return the spec's items of ``petitions`` (a fixed number of queries for any page)."""
     petitions = list(petitions)
     ids = [petition.pk for petition in petitions]
+    readable = full_text_ids(client, ids)
     names = _place_names(petitions)
     changed = _last_changes(ids)
     replies = _latest_replies(ids) if keyed else {}
@@ -175,11 +191,16 @@ def request_rows(petitions, *, keyed: bool, extensions: bool = False) -> list[di
         if not keyed:  # a published outcome, in the words published
             row["description"] = petition.published_title
             row["status_notes"] = petition.published_summary
+        elif petition.pk not in readable:  # another channel's issue: no citizen's words
+            row["description"] = petition.published_title or row["service_name"]
+            row["status_notes"] = petition.published_summary or _status_notes(petition, None)
+            row["address"] = address_of(petition.region, names)
+            row["lat"] = row["long"] = row["address_id"] = None
         if extensions:
             row["extended_attributes"] = {
                 "status": statuses.extended(petition.state),
                 "portal_state": petition.state,
-                "title": petition.title if keyed else petition.published_title,
+                "title": petition.title if petition.pk in readable else petition.published_title,
                 "jurisdiction_id": jurisdiction_id(petition.region),
             }
         rows.append(row)
@@ -204,6 +225,7 @@ def updates_for(client: ApiClient, root: Region, start, end) -> list[dict]:
         )[:MAX_UPDATES]
     )
     ids = sorted({event.target_id for event in events})
+    readable = full_text_ids(client, ids)
     reasons = dict(Petition.objects.filter(pk__in=ids).values_list("pk", "public_reason"))
     replies: dict[int, list] = {}
     for reply in PetitionReply.objects.filter(petition_id__in=ids, kind__in=CITIZEN_REPLY_KINDS):
@@ -214,7 +236,9 @@ def updates_for(client: ApiClient, root: Region, start, end) -> list[dict]:
             "service_request_id": str(event.target_id),
             "status": statuses.extended(event.to_state),
             "updated_datetime": w3c(event.created_at),
-            "description": _update_text(event, replies.get(event.target_id, []), reasons),
+            "description": _update_text(event, replies.get(event.target_id, []), reasons)
+            if event.target_id in readable
+            else vocabulary.action_label(event.action),
             "media_url": None,
         }
         for event in events

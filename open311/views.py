@@ -124,7 +124,9 @@ def requests(request, fmt: str):
             found = found.filter(state__in=states)
     offset = (page - 1) * size
     rows = found.order_by("-submitted_at", "-id")[offset : offset + size]
-    items = queries.request_rows(rows, keyed=client is not None, extensions=extensions)
+    items = queries.request_rows(
+        rows, keyed=client is not None, extensions=extensions, client=client
+    )
     return render.listing(fmt, "service_requests", "request", items)
 
 
@@ -139,7 +141,7 @@ def request_detail(request, fmt: str, request_id: str):
         raise bad(_("service_request_id must be a number."))
     petition = queries.request_for(client, root, pk)
     items = queries.request_rows(
-        [petition], keyed=client is not None, extensions=params.flag("extensions")
+        [petition], keyed=client is not None, extensions=params.flag("extensions"), client=client
     )
     return render.listing(fmt, "service_requests", "request", items)
 

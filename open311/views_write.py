@@ -10,6 +10,8 @@ form asks of a person (check code, consent) a key stands for here.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -43,9 +45,25 @@ def _keyed(request, params):
     return client
 
 
-def _refuse_media(params) -> None:
-    if params.one("media_url"):
-        raise bad(_("media_url is not accepted: describe the problem in words."))
+MEDIA_URL = re.compile(r"https?://[^\s]{3,500}")
+REQUEST_KEY = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def _media_url(params) -> str:
+    """A photo's address as the client sent it: kept as text for the staff, never fetched."""
+    url = params.one("media_url")
+    if url and not MEDIA_URL.fullmatch(url):
+        raise bad(_("media_url must be an http or https address."))
+    return url
+
+
+def _request_key(request) -> str:
+    """The client's ``Idempotency-Key`` header: a retried POST with the same key returns the
+    issue created the first time instead of a second one."""
+    key = request.META.get("HTTP_IDEMPOTENCY_KEY", "").strip()
+    if key and not REQUEST_KEY.fullmatch(key):
+        raise bad(_("The Idempotency-Key header has 1 to 64 letters, digits and . _ : -."))
+    return key
 
 
 def _places(root: Region) -> list[tuple[int, int, str, str]]:
@@ -97,7 +115,8 @@ def request_create(request, fmt: str):
     params = params_of(request, REQUEST_PARAMS)
     client = _keyed(request, params)
     root = jurisdiction_of(params, client)
-    _refuse_media(params)
+    media_url = _media_url(params)
+    request_key = _request_key(request)
     code = params.one("service_code")
     if not code:
         raise bad(_("service_code is required."))
@@ -124,6 +143,7 @@ def request_create(request, fmt: str):
         description=description, title=params.one("title"),
         citizen_name=_citizen_name(params.one("first_name"), params.one("last_name")),
         citizen_phone=phone, address_string=address, address_id=address_id, lat=lat, long=long,
+        media_url=media_url, request_key=request_key,
     )  # fmt: skip
     petition = received.petition
     row = {
@@ -140,7 +160,7 @@ def update_create(request, fmt: str):
     params = params_of(request, UPDATE_PARAMS)
     client = _keyed(request, params)
     root = jurisdiction_of(params, client)
-    _refuse_media(params)
+    _media_url(params)  # a unit's photo of the work done is not kept; its reply's words are
     raw_id = params.one("service_request_id")
     if not raw_id:
         raise bad(_("service_request_id is required."))

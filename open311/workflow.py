@@ -9,6 +9,7 @@ the desk. Each function here is one transaction with its audit event.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 
@@ -164,6 +165,7 @@ def request_submit(
     *, client: ApiClient, region: Region, category: str, description: str, title: str = "",
     citizen_name: str = "", citizen_phone: str = "", address_string: str = "",
     address_id: str = "", lat: float | None = None, long: float | None = None,
+    media_url: str = "", request_key: str = "",
 ) -> SubmittedRequest:  # fmt: skip
     """Create the issue a city system sent, through the same workflow function as the web
     form; keep its client, token and location; record that it came through Open311."""
@@ -175,13 +177,22 @@ def request_submit(
         raise PermissionDenied(_("This key is not valid for this jurisdiction."))
     address_string = optional_text(address_string, "address_string", 255)
     address_id = optional_text(address_id, "address_id", 64)
+    text = _with_location(description, address_string, lat, long)
+    if media_url and text.strip():
+        text += "\n" + _("Photo link (not fetched): %(url)s") % {"url": media_url}
+    token_of_key = ""
+    if request_key:
+        digest = hashlib.sha256(f"{client.pk}:{request_key}".encode()).hexdigest()
+        token_of_key = f"o311:{digest[:56]}"
     petition = petitions_workflow.petition_submit(
         channel=CHANNEL, region_id=region.pk, region=region, category=category,
-        title=_title_of(title, description),
-        description=_with_location(description, address_string, lat, long),
+        title=_title_of(title, description), description=text,
         citizen_name=citizen_name, citizen_phone=citizen_phone,
-        wants_feedback=bool(citizen_phone.strip()),
+        wants_feedback=bool(citizen_phone.strip()), client_token=token_of_key or None,
     )  # fmt: skip
+    earlier = SubmittedRequest.objects.filter(petition=petition).first()
+    if earlier is not None:  # the same Idempotency-Key again: the first answer
+        return earlier
     token = uuid.uuid4().hex
     received = SubmittedRequest.objects.create(
         region=petition.region, petition=petition, client=client, token=token,

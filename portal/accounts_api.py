@@ -28,6 +28,7 @@ class ActivateInput(serializers.Serializer):
     code = serializers.CharField(max_length=12, help_text=gettext_lazy("The code sent by SMS"))
     password = serializers.CharField(
         max_length=128, write_only=True, style={"input_type": "password"},
+        trim_whitespace=False,
         help_text=gettext_lazy("The new password"),
     )  # fmt: skip
 
@@ -79,10 +80,8 @@ class ActivationCodeView(StrictQueryMixin, APIView):
     )  # fmt: skip
     def post(self, request):
         data = _valid(CodeInput, request)
-        phone = activation.mobile(data["phone"])
-        if not ratelimit.hit("activate_phone", phone):
-            return _too_many()
-        activation.resend(phone)
+        # limited per address (the throttle) and per phone a day, silently (activation.resend)
+        activation.resend(activation.mobile(data["phone"]))
         return Response({"detail": str(activation.SENT)}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -24,12 +24,12 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import access, events, queue, sms
+from portal import access, events, queue, ratelimit, sms
 from portal.activation_models import AccountActivation
 from portal.errors import DomainError
 from portal.models import Department, Region, User
@@ -62,7 +62,11 @@ def may_manage(actor, region: Region) -> bool:
 
 
 def _username(raw: str, default: str) -> str:
-    username = (raw or "").strip() or default
+    username = (raw or "").strip()
+    if not username:  # the default, made unique: nobody typed it
+        username = default
+        while User.objects.filter(username__iexact=username).exists():
+            username = f"{default}-{secrets.token_hex(2)}"
     try:
         User.username_validator(username)
     except DjangoValidationError:
@@ -110,7 +114,11 @@ def create_account(
         department=department if kind == User.Kind.HANDLER else None, is_active=True,
     )  # fmt: skip
     user.set_unusable_password()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same user name taken a moment ago
+        raise DomainError(_("This user name is taken."), field="username") from None
     events.record(
         actor=actor, target=user, action=events.Action.ACCOUNT_CREATE, region=region,
         data={"kind": kind, "username": user.username},
@@ -150,10 +158,6 @@ def send_code(user_id: int) -> bool:
             user=user, phone=user.phone, code_hash=_digest(user.pk, code),
             expires_at=now + timedelta(hours=CODE_HOURS),
         )  # fmt: skip
-        events.record(
-            actor=None, target=user, action=events.Action.ACCOUNT_CODE_SENT, region=user.region,
-            data={"phone": access.mask_phone(user.phone)},
-        )  # fmt: skip
     base = settings.PORTAL_BASE_URL.rstrip("/")
     text = _(
         "%(site)s: an account %(username)s has been opened for you. Your activation code is "
@@ -167,17 +171,43 @@ def send_code(user_id: int) -> bool:
     }
     try:
         sms.send(user.phone, text)
-    except Exception:  # the code stays valid; the office can send a new one
+    except Exception:  # the office or the owner can ask for a new code
         log.exception("activation SMS to user %s failed", user.pk)
-        return False
-    return True
+        sent = False
+    else:
+        sent = True
+    events.record(
+        actor=None, target=user, action=events.Action.ACCOUNT_CODE_SENT, region=user.region,
+        data={"phone": access.mask_phone(user.phone), "sent": sent},
+    )  # fmt: skip
+    return sent
+
+
+def void_codes(user: User) -> None:
+    """Void the open codes of ``user`` (its phone changed: they went to another number)."""
+    AccountActivation.objects.filter(user=user, spent_at__isnull=True).update(
+        spent_at=timezone.now()
+    )
+
+
+def resend_by_office(actor, user: User) -> None:
+    """A new code asked for by the office, at most a few a day per account (text messages
+    cost money and must not pester), recorded with the staff member who asked."""
+    if not ratelimit.hit("activate_resend", f"user:{user.pk}"):
+        raise DomainError(
+            _("A new code was sent to this account several times today. Try again tomorrow."),
+            field="account",
+        )
+    events.record(actor=actor, target=user, action=events.Action.ACCOUNT_CODE_ASKED,
+                  region=user.region)  # fmt: skip
+    send_code_later(user.pk)
 
 
 def resend(raw_phone: str) -> None:
     """Send a new code to the account waiting for activation with this phone, if any. Says
     nothing either way: the caller answers the same words whether or not one matched."""
     phone = normalize_phone(raw_phone)
-    if not MOBILE_RE.match(phone):
+    if not MOBILE_RE.match(phone) or not ratelimit.hit("activate_resend", f"phone:{phone}"):
         return
     users = User.objects.filter(phone=phone, is_active=True).order_by("pk")[:5]
     for user in users:

@@ -17,11 +17,11 @@ class ActivateForm(forms.Form):
     phone = forms.CharField(label=gettext_lazy("Mobile phone"), max_length=32)
     code = forms.CharField(label=gettext_lazy("Code from the SMS"), max_length=12, required=False)
     password1 = forms.CharField(
-        label=gettext_lazy("New password"), max_length=128, required=False,
+        label=gettext_lazy("New password"), max_length=128, required=False, strip=False,
         widget=forms.PasswordInput(render_value=False),
     )  # fmt: skip
     password2 = forms.CharField(
-        label=gettext_lazy("New password again"), max_length=128, required=False,
+        label=gettext_lazy("New password again"), max_length=128, required=False, strip=False,
         widget=forms.PasswordInput(render_value=False),
     )  # fmt: skip
 
@@ -53,13 +53,13 @@ def activate(request):
             return render(request, "registration/activate.html", context, status=429)
         if form.is_valid():
             phone = form.cleaned_data["phone"]
-            if not ratelimit.hit("activate_phone", phone):
-                context["problem"] = _("Too many attempts for this phone. Please try again later.")
-                return render(request, "registration/activate.html", context, status=429)
-            if "resend" in request.POST:
+            if "resend" in request.POST:  # limited per phone a day, silently
                 activation.resend(phone)
                 context["sent"] = activation.SENT
                 return render(request, "registration/activate.html", context)
+            if not ratelimit.hit("activate_phone", phone):
+                context["problem"] = _("Too many attempts for this phone. Please try again later.")
+                return render(request, "registration/activate.html", context, status=429)
             if form.clean_activation():
                 try:
                     user = activation.activate(

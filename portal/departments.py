@@ -3,7 +3,7 @@ open accounts for the unit's handlers (activated by SMS, ``portal.activation``).
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from portal import access, activation, events
@@ -28,6 +28,16 @@ def _check(unit: Department) -> None:
     unit.full_clean()
 
 
+def _save(unit: Department) -> None:
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError:  # the same name saved a moment ago
+        raise DomainError(
+            _("This region has a handling unit of that name."), field="name"
+        ) from None
+
+
 @transaction.atomic
 def department_create(*, actor, data: dict) -> Department:
     access.require_office(actor)
@@ -36,7 +46,7 @@ def department_create(*, actor, data: dict) -> Department:
         **{name: data[name] for name in FIELDS if name in data},
     )
     _check(unit)
-    unit.save()
+    _save(unit)
     events.record(actor=actor, target=unit, action=events.Action.DEPARTMENT_CREATE, after=unit.name)
     return unit
 
@@ -54,7 +64,7 @@ def department_update(*, actor, department_id: int, data: dict) -> Department:
         changed.append("region")
     if changed:
         _check(unit)
-        unit.save()
+        _save(unit)
         events.record(
             actor=actor, target=unit, action=events.Action.DEPARTMENT_UPDATE,
             data={"fields": changed},

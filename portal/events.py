@@ -30,6 +30,7 @@ class Action(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Password reset by its owner")
     ACCOUNT_CREATE = "account_create", _("Account created")
     ACCOUNT_CODE_SENT = "account_code_sent", _("Activation code sent")
+    ACCOUNT_CODE_ASKED = "account_code_asked", _("New activation code asked for by the office")
     ACCOUNT_ACTIVATE = "account_activate", _("Account activated by its owner")
     DEPARTMENT_CREATE = "department_create", _("Handling unit added")
     DEPARTMENT_UPDATE = "department_update", _("Handling unit corrected")

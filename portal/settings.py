@@ -371,6 +371,7 @@ RATE_LIMITS = {
     # void a code after activation.MAX_MISSES).
     "activate": (int(os.environ.get("RATE_ACTIVATE_COUNT", "20")), 3600),
     "activate_phone": (10, 3600),
+    "activate_resend": (int(os.environ.get("RATE_ACTIVATE_RESEND_COUNT", "5")), 86400),
     # Open311 (city systems): per client address, per key, and reads per address.
     "open311_ip": (int(os.environ.get("RATE_OPEN311_IP_COUNT", "300")), 3600),
     "open311_key": (int(os.environ.get("RATE_OPEN311_KEY_COUNT", "600")), 3600),

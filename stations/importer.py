@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal import activation, events, search
+from portal.errors import DomainError
 from portal.models import Region
 from portal.regions import normalize_code
 from stations import records
@@ -107,6 +108,7 @@ class ImportReport:
     groups: int = 0
     accounts: int = 0  # accounts opened (``accounts=True``): each owner gets an SMS code
     no_phone: list[str] = field(default_factory=list)  # roster numbers left without one
+    account_errors: list[str] = field(default_factory=list)  # "number: why" of refusals
 
 
 @dataclass
@@ -374,8 +376,13 @@ def import_rows(rows: list[DeputyRow], *, actor=None, accounts: bool = False) ->
         deputy = _import_deputy(id_code, deputy_rows, existing.get(id_code), report, actor)
         if accounts and deputy.user_id is None:
             if activation.MOBILE_RE.match(deputy.phone or ""):
-                records.open_account(actor, deputy, "")
-                report.accounts += 1
+                try:
+                    with transaction.atomic():
+                        records.open_account(actor, deputy, "")
+                except DomainError as error:  # the deputy stays imported, without an account
+                    report.account_errors.append(f"{id_code}: {error.message}")
+                else:
+                    report.accounts += 1
             else:
                 report.no_phone.append(id_code)
     return report

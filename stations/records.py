@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal import access, activation, events, search
@@ -56,6 +59,15 @@ def _checklist(data: dict) -> None:
             _("Unknown checklist items: %(items)s.") % {"items": "、".join(unknown)},
             field="checklist",
         )
+
+
+def _save(obj, field: str, message: str) -> None:
+    """Save; a unique value taken a moment ago by another request is a field error."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise DomainError(message, field=field) from None
 
 
 def _checked(obj, exclude=("search_text",)) -> None:
@@ -104,7 +116,7 @@ def representative_create(
     _checked(deputy)
     rows = _mandates(actor, deputy, mandates)
     deputy.search_text = search.text_of(deputy)
-    deputy.save()
+    _save(deputy, "id_code", _("A deputy with this roster number exists."))
     for row in rows:
         row.representative = deputy
     Mandate.objects.bulk_create(rows)
@@ -134,10 +146,14 @@ def representative_update(*, actor, representative_id: int, data: dict) -> Repre
         if name in data and data[name] != getattr(deputy, name):
             setattr(deputy, name, data[name])
             changes[name] = str(data[name])
+    if "phone" in changes and deputy.user_id is not None:
+        check_account_office(actor, deputy, field="phone")
     if changes:
         _checked(deputy)
         deputy.search_text = search.text_of(deputy)
         deputy.save()
+        if "phone" in changes:
+            sync_pending_phone(deputy)
         events.record(
             actor=actor, target=deputy, action=Action.DEPUTY_UPDATE,
             data={"fields": sorted(changes)},
@@ -155,17 +171,50 @@ def representative_give_account(*, actor, representative_id: int, username: str 
     if deputy.user_id is not None:
         if not activation.pending(deputy.user):
             raise DomainError(_("This deputy's account is already active."), field="account")
+        check_account_office(actor, deputy)
         activation.mobile(deputy.phone)
-        activation.send_code_later(deputy.user_id)
+        sync_pending_phone(deputy)
+        activation.resend_by_office(actor, deputy.user)
         return deputy.user
     return open_account(actor, deputy, username)
 
 
+def check_account_office(actor, deputy: Representative, field: str = "account") -> None:
+    """A deputy's account (who receives its code) is the business of the offices of every
+    congress the deputy sits in: a township's office may not hand a county deputy's vote
+    to a phone of its choosing."""
+    if actor is None:
+        return  # the system: a command run on the server
+    today = timezone.localdate()
+    current = deputy.mandates.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    regions = [deputy.region, *(m.region for m in current.select_related("region"))]
+    if not all(activation.may_manage(actor, region) for region in regions):
+        raise DomainError(
+            _(
+                "This deputy sits in a congress above your office: its office handles the "
+                "deputy's account."
+            ),
+            field=field,
+        )
+
+
+def sync_pending_phone(deputy: Representative) -> None:
+    """While the deputy's account waits for activation, its phone is the deputy's: a
+    corrected number gets the next code, and the codes sent to the old one are void."""
+    user = deputy.user
+    if user is None or not activation.pending(user) or user.phone == deputy.phone:
+        return
+    user.phone = deputy.phone
+    user.save(update_fields=["phone"])
+    activation.void_codes(user)
+
+
 def open_account(actor, deputy: Representative, username: str) -> User:
+    check_account_office(actor, deputy)
     user = activation.create_account(
         actor=actor, kind=User.Kind.DEPUTY, region=deputy.region, full_name=deputy.name,
         phone=deputy.phone, username=username,
-        default_username=f"deputy-{deputy.id_code}".lower(),
+        default_username=f"deputy-{slugify(deputy.id_code) or deputy.pk}",
     )  # fmt: skip
     deputy.user = user
     deputy.save(update_fields=["user"])
@@ -190,7 +239,7 @@ def station_create(*, actor, data: dict, member_ids: Sequence[int] = ()) -> Stat
         **{name: data[name] for name in STATION_FIELDS if name in data},
     )  # fmt: skip
     _checked(station, exclude=())
-    station.save()
+    _save(station, "name", _("This region has a station of that name."))
     ids = _members(actor, station, member_ids)
     StationMembership.objects.bulk_create(
         StationMembership(region=station.region, station=station, representative_id=pk)
@@ -213,6 +262,11 @@ def station_update(
     _checklist(data)
     changed = []
     if "region" in data and data["region"] != station.region_id:
+        if station.duty_rules.exists() or station.shifts.exists():
+            raise DomainError(
+                _("A station with a duty roster keeps its region; close it and add a new one."),
+                field="region",
+            )
         station.region = _region(actor, data["region"])
         StationMembership.objects.filter(station=station).update(region=station.region)
         changed.append("region")
@@ -224,7 +278,7 @@ def station_update(
             setattr(station, name, data[name])
             changed.append(name)
     _checked(station, exclude=())
-    station.save()
+    _save(station, "name", _("This region has a station of that name."))
     if member_ids is not None:
         ids = _members(actor, station, member_ids)
         before = set(station.members.values_list("pk", flat=True))

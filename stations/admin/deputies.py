@@ -89,6 +89,13 @@ class RepresentativeAdmin(ScopedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         deputy = form.instance
+        if "phone" in form.changed_data and deputy.user_id is not None:
+            try:  # a pending account's code goes to the corrected number
+                records.check_account_office(request.user, deputy, field="phone")
+            except DomainError as error:
+                messages.warning(request, error.message)
+            else:
+                records.sync_pending_phone(deputy)
         if form.cleaned_data.get("open_account") and deputy.user_id is None:
             try:
                 user = records.open_account(request.user, deputy, "")

@@ -93,8 +93,8 @@ POSTS = [
     ({"lat": "91", "long": "121"}, 400),
     ({"phone": "12345"}, 400),
     ({"phone": "13800001111", "first_name": "名" * 70}, 400),
-    ({"media_url": "http://example.com/a.jpg"}, 400),
-    ({"attribute[WHISPAWN]": "1"}, 400),
+    ({"media_url": "file:///etc/passwd"}, 400),
+    ({"media_url": "javascript:alert(1)"}, 400),
     ({"description": "路灯\x00坏了"}, 400),
     ({"description": "路灯\x0b坏了"}, 400),
     ({"jurisdiction_id": "330205"}, 403),
@@ -139,7 +139,7 @@ UPDATE_POSTS = [
     ({"description": ""}, 400),
     ({"updated_datetime": "tomorrow"}, 400),
     ({"update_id": "x" * 101}, 400),
-    ({"media_url": "http://example.com/a.jpg"}, 400),
+    ({"media_url": "ftp://example.com/a.jpg"}, 400),
     ({"secret": "1"}, 400),
 ]
 

@@ -13,7 +13,16 @@ from petitions import workflow
 from petitions.models import Category, Petition, PetitionReply
 from petitions.vocabulary import Action
 from portal.models import Event, Notification
-from tests.open311.conftest import XIANGSHAN, error_of, get, parse, post, xml_items
+from tests.open311.conftest import (
+    BASE,
+    XIANGSHAN,
+    error_of,
+    get,
+    parse,
+    post,
+    web_issue,
+    xml_items,
+)
 
 State = Petition.State
 
@@ -238,3 +247,50 @@ def test_a_system_posts_without_cookies_or_csrf_token(demo):
     response = _post_request(system, demo.keys["hotline"])
     assert response.status_code == 200, response.content
     assert not response.cookies
+
+
+KEY = "demo-open311-2026"
+
+
+def _submit(client, headers=None, **extra):
+    body = {
+        "api_key": KEY, "jurisdiction_id": XIANGSHAN, "service_code": "traffic",
+        "address_string": "象山县石浦镇番西村村口", "description": "番西村村口的路灯坏了五盏。",
+        "phone": "13800005555", **extra,
+    }  # fmt: skip
+    return client.post(f"{BASE}/requests.json", body, **(headers or {}))
+
+
+def test_a_retried_post_with_its_idempotency_key_creates_one_issue(client, demo):
+    from petitions.models import Petition
+
+    before = Petition.objects.count()
+    first = _submit(client, headers={"HTTP_IDEMPOTENCY_KEY": "12345-GD-0001"})
+    again = _submit(client, headers={"HTTP_IDEMPOTENCY_KEY": "12345-GD-0001"})
+    assert first.status_code == again.status_code == 200
+    assert parse(first)[0]["service_request_id"] == parse(again)[0]["service_request_id"]
+    assert parse(first)[0]["token"] == parse(again)[0]["token"]
+    assert Petition.objects.count() == before + 1
+    other = _submit(client, headers={"HTTP_IDEMPOTENCY_KEY": "12345-GD-0002"})
+    assert Petition.objects.count() == before + 2 and other.status_code == 200
+    bad = _submit(client, headers={"HTTP_IDEMPOTENCY_KEY": "有 空格"})
+    assert error_of(bad)[0] == 400 and Petition.objects.count() == before + 2
+
+
+def test_a_photo_link_and_service_attributes_are_accepted_not_fetched(client, demo):
+    from petitions.models import Petition
+
+    answer = _submit(client, media_url="https://12345.example.cn/p/1.jpg", **{"attribute[x]": "1"})
+    assert answer.status_code == 200, answer.content
+    petition = Petition.objects.get(pk=parse(answer)[0]["service_request_id"])
+    assert "https://12345.example.cn/p/1.jpg" in petition.description
+    assert not petition.photos.exists()
+
+
+def test_a_key_reads_the_words_of_its_own_requests_only(client, demo):
+    own = parse(_submit(client))[0]["service_request_id"]
+    other = web_issue(demo)
+    mine = parse(get(client, f"requests/{own}.json", api_key=KEY))[0]
+    theirs = parse(get(client, f"requests/{other.pk}.json", api_key=KEY))[0]
+    assert "路灯坏了五盏" in mine["description"]
+    assert other.description not in str(theirs) and theirs["lat"] is None

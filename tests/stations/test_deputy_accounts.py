@@ -121,7 +121,7 @@ def test_accounts_only_inside_the_jurisdiction(
                                "term": "第十八届"}])  # fmt: skip
     assert answer.status_code == expected, answer.content
     if expected == 201:
-        assert not sms.outbox or sms.outbox[-1][0] == PHONE
+        assert [to for to, _text in sms.outbox] == [PHONE]
         return
     assert (Representative.objects.count(), User.objects.count()) == before
     assert not sms.outbox
@@ -248,3 +248,75 @@ def test_the_admin_opens_an_account_with_the_deputy(
     deputy.refresh_from_db()
     assert deputy.user is not None and deputy.user.kind == User.Kind.DEPUTY
     assert sms.outbox[-1][0] == "13712340000"
+
+
+def test_a_corrected_phone_gets_the_next_code_and_voids_the_old_ones(
+    client, world, django_capture_on_commit_callbacks
+):
+    made = create(client, world, django_capture_on_commit_callbacks)
+    old_code, new_phone = sent_code(), "13933334444"
+    url = f"{URL}{made.json()['id']}/"
+    headers = token(client, world.users["county"])
+    fixed = client.patch(url, {"phone": new_phone}, content_type="application/json", **headers)
+    assert fixed.status_code == 200
+    assert activate(client, old_code).status_code == 400  # the old number's code is void
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = client.post(f"{url}account/", {}, content_type="application/json", **headers)
+    assert resent.status_code == 200 and sms.outbox[-1][0] == new_phone
+    assert activate(client, sent_code(new_phone), phone=new_phone).status_code == 200
+    asked = Event.objects.get(action="account_code_asked")
+    assert asked.actor == world.users["county"]
+
+
+def test_a_township_cannot_take_a_county_deputys_account(
+    client, world, django_capture_on_commit_callbacks
+):
+    from stations.models import Mandate
+
+    deputy = Representative.objects.create(
+        region=world.regions["townA1"], name="县代表", id_code="C-1", phone="13911112222"
+    )
+    Mandate.objects.create(representative=deputy, region=world.regions["countyA"],
+                           level="county", term="第十八届")  # fmt: skip
+    township = token(client, world.users["township"])
+    with django_capture_on_commit_callbacks(execute=True):
+        opened = client.post(f"{URL}{deputy.pk}/account/", {}, content_type="application/json",
+                             **township)  # fmt: skip
+    assert opened.status_code == 400 and field_names(opened) == {"account"} and not sms.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        by_county = client.post(f"{URL}{deputy.pk}/account/", {}, content_type="application/json",
+                                **token(client, world.users["county"]))  # fmt: skip
+    assert by_county.status_code == 200
+    moved = client.patch(f"{URL}{deputy.pk}/", {"phone": "13700000001"},
+                         content_type="application/json", **township)  # fmt: skip
+    assert moved.status_code == 400 and field_names(moved) == {"phone"}
+    assert User.objects.get(pk=by_county.json()["id"]).phone == "13911112222"
+
+
+def test_a_password_is_kept_as_typed(client, world, django_capture_on_commit_callbacks):
+    assert create(client, world, django_capture_on_commit_callbacks).status_code == 201
+    spaced = "  Xiangshan-2026!  "
+    assert activate(client, sent_code(), password=spaced).status_code == 200
+    login = {"username": "deputy-xs-countya-1", "password": spaced}
+    assert client.post("/api/v1/auth/token/", login).status_code == 200
+
+
+def test_a_bad_roster_number_leaves_its_deputy_without_an_account(
+    sworld, tmp_path, capsys, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from tests.stations.test_import import good_rows, to_csv, write_csv
+
+    rows = good_rows(sworld.base.regions)
+    for row in rows:
+        row[0] = row[0].replace("D-100", "D 100")  # a space: no user name of its own
+    User.objects.create(username="deputy-d-101", kind=User.Kind.DEPUTY)  # taken already
+    path = write_csv(tmp_path, to_csv(rows), encoding="utf-8-sig")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_deputies", path, "--accounts")
+    assert Representative.objects.filter(id_code__in=["D 100", "D-101"]).count() == 2
+    users = set(
+        Representative.objects.filter(user__isnull=False).values_list("user__username", flat=True)
+    )
+    assert "deputy-d-100" in users and any(name.startswith("deputy-d-101-") for name in users)

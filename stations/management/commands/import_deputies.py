@@ -66,6 +66,8 @@ class Command(BaseCommand):
                 _("Accounts opened: %(n)d (an activation code goes to each by SMS).")
                 % {"n": report.accounts}
             )
+            for line in report.account_errors:
+                self.stdout.write(_("No account: %(reason)s") % {"reason": line})
             if report.no_phone:
                 self.stdout.write(
                     _("No account for want of a mobile phone: %(codes)s")

@@ -3,7 +3,7 @@ and corrects its own (a session's dates bound when suggestions may be filed)."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from portal import access, events
@@ -33,13 +33,21 @@ def _check(session: Session) -> None:
         raise DomainError(_("This congress has a session of that name."), field="name")
 
 
+def _save(session: Session) -> None:
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:  # the same name saved a moment ago
+        raise DomainError(_("This congress has a session of that name."), field="name") from None
+
+
 @transaction.atomic
 def session_create(*, actor, region_id: int, name: str, opens_on, closes_on) -> Session:
     access.require_office(actor)
     session = Session(region=_region(actor, region_id), name=name, opens_on=opens_on,
                       closes_on=closes_on)  # fmt: skip
     _check(session)
-    session.save()
+    _save(session)
     events.record(actor=actor, target=session, action=Action.SESSION_CREATE, after=session.name)
     return session
 
@@ -63,7 +71,7 @@ def session_update(*, actor, session_id: int, data: dict) -> Session:
             setattr(session, name, data[name])
     if changed:
         _check(session)
-        session.save()
+        _save(session)
         events.record(
             actor=actor, target=session, action=Action.SESSION_UPDATE, data={"fields": changed}
         )

@@ -13,7 +13,6 @@ from petitions import queries
 from petitions.forms_desk import ENTRY_CHANNELS
 from petitions.models import (
     Category,
-    Channel,
     Petition,
     PetitionPhoto,
     PetitionRating,
@@ -157,8 +156,14 @@ def _text(**kwargs) -> serializers.CharField:
 
 
 class PetitionCreateSerializer(serializers.Serializer):
+    # Only the channels staff receive issues by: the schema's enum is what is accepted.
     channel = serializers.ChoiceField(
-        choices=Channel.choices,
+        choices=[(c.value, c.label) for c in ENTRY_CHANNELS],
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Staff enter issues received by hotline, letter, visit or the online station."
+            )
+        },
         help_text=gettext_lazy(
             "hotline: hotline, letter: letter, visit: visit to the office, online_station: online liaison station"
         ),
@@ -179,13 +184,6 @@ class PetitionCreateSerializer(serializers.Serializer):
         default=False,
         help_text=gettext_lazy("Whether the citizen wants to be told the result by SMS"),
     )
-
-    def validate_channel(self, value):
-        if value not in ENTRY_CHANNELS:
-            raise ValidationError(
-                _("Staff enter issues received by hotline, letter, visit or the online station.")
-            )
-        return value
 
 
 class NoteInput(serializers.Serializer):

@@ -46,7 +46,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     target_type = serializers.SerializerMethodField()
     action_label = serializers.SerializerMethodField()
 

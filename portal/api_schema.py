@@ -45,7 +45,25 @@ DESCRIPTIONS = {
 }
 
 
+TIME = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"
+
+
 class PortalAutoSchema(AutoSchema):
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            if parameter.get("in") == "query" and parameter["name"] != "q":
+                parameter["allowEmptyValue"] = True  # an empty filter means "no filter"
+        return parameters
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.TimeField) and schema.get("format") == "time":
+            # OpenAPI's "time" wants a UTC offset; the portal's times are local clock times
+            schema = {key: value for key, value in schema.items() if key != "format"}
+            schema["pattern"] = TIME
+        return schema
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":

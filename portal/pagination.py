@@ -62,6 +62,7 @@ class PortalPagination(PageNumberPagination):
     """Page numbers with ``count`` and ``count_is_estimate``; at most 200 rows a page."""
 
     django_paginator_class = EstimatedCountPaginator
+    last_page_strings = ()  # "last" is no page number here
     page_size_query_param = "page_size"
     max_page_size = 200
 
@@ -79,6 +80,28 @@ class PortalPagination(PageNumberPagination):
                 }
                 raise ValidationError({self.page_size_query_param: [message]})
         return super().get_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A page number that is no whole number of at least 1, or past the last page, is a
+        400 naming ``page`` (DRF answers 404, which reads as "no such list")."""
+        from django.utils.translation import gettext as _
+        from rest_framework.exceptions import NotFound, ValidationError
+
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and (not raw.isdigit() or int(raw) < 1):
+            message = _("Enter a page number of at least 1.")
+            raise ValidationError({self.page_query_param: [message]})
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            raise ValidationError({self.page_query_param: [_("There is no such page.")]}) from None
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] in (self.page_query_param, self.page_size_query_param):
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

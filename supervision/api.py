@@ -86,6 +86,9 @@ class SupervisionMatterSerializer(serializers.ModelSerializer):
             "published", "published_title", "published_summary", "created_at", "closed_at",
         ]  # fmt: skip
         read_only_fields = fields
+        # Blank until the study classifies the matter: the schema says so (a read-only field
+        # drops the model's blank=True).
+        extra_kwargs = {"classification": {"allow_blank": True}}
 
     def get_department_name(self, matter) -> str | None:
         return matter.department.name if matter.department_id else None

@@ -43,6 +43,7 @@ from voting.serializers import (
     CycleSerializer,
     DeputiesInput,
     EvaluateInput,
+    EvaluationLineOutput,
     MergeInput,
     MilestoneInput,
     PaperEnterInput,
@@ -69,8 +70,10 @@ ERRORS = {
 }
 
 
-def _schema(summary, request, response):
-    return extend_schema(summary=summary, request=request, responses={200: response, **ERRORS})
+def _schema(summary, request, response, code=status.HTTP_200_OK):
+    """The schema of a write: ``code`` is the status it answers on success (201 when it
+    creates a record)."""
+    return extend_schema(summary=summary, request=request, responses={code: response, **ERRORS})
 
 
 class _Base(ScopedViewSet):
@@ -95,7 +98,7 @@ class _Base(ScopedViewSet):
 @extend_schema_view(
     list=extend_schema(summary=gettext_lazy("List selection cycles")),
     retrieve=extend_schema(summary=gettext_lazy("Selection cycle details")),
-    create=_schema(gettext_lazy("Open a selection cycle"), CycleCreateInput, CycleSerializer),
+    create=_schema(gettext_lazy("Open a selection cycle"), CycleCreateInput, CycleSerializer, 201),
 )
 class CycleViewSet(_Base):
     serializer_class = CycleSerializer
@@ -119,9 +122,10 @@ class CycleViewSet(_Base):
             )  # fmt: skip
         )
 
+    # One line per adopted project, all at once: no paging, no list filters.
     @extend_schema(summary=gettext_lazy("Evaluation results of the adopted projects"),
-                   responses={200: dict})  # fmt: skip
-    @action(detail=True, methods=["get"])
+                   responses={200: EvaluationLineOutput(many=True)}, filters=False)  # fmt: skip
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def evaluation(self, request, pk=None):
         cycle = self.get_object()
         lines = queries.evaluation_results(cycle)
@@ -137,7 +141,7 @@ class CycleViewSet(_Base):
 @extend_schema_view(
     list=extend_schema(summary=gettext_lazy("List proposals")),
     retrieve=extend_schema(summary=gettext_lazy("Proposal details")),
-    create=_schema(gettext_lazy("Enter a proposal"), ProposalInput, ProposalSerializer),
+    create=_schema(gettext_lazy("Enter a proposal"), ProposalInput, ProposalSerializer, 201),
 )
 class ProposalViewSet(_Base):
     serializer_class = ProposalSerializer
@@ -172,7 +176,9 @@ class ProposalViewSet(_Base):
 @extend_schema_view(
     list=extend_schema(summary=gettext_lazy("List candidate projects")),
     retrieve=extend_schema(summary=gettext_lazy("Candidate project details")),
-    create=_schema(gettext_lazy("Add a candidate project"), CandidateInput, CandidateSerializer),
+    create=_schema(
+        gettext_lazy("Add a candidate project"), CandidateInput, CandidateSerializer, 201
+    ),
 )
 class CandidateViewSet(_Base):
     serializer_class = CandidateSerializer
@@ -203,8 +209,11 @@ class CandidateViewSet(_Base):
     list=extend_schema(summary=gettext_lazy("List votes")),
     retrieve=extend_schema(summary=gettext_lazy("Vote details with the frozen tally")),
     create=_schema(
-        gettext_lazy("Prepare the first round of a cycle's vote"), PrepareInput, VoteSerializer
-    ),  # fmt: skip
+        gettext_lazy("Prepare the first round of a cycle's vote"),
+        PrepareInput,
+        VoteSerializer,
+        201,
+    ),
 )
 class VoteViewSet(_Base):
     serializer_class = VoteSerializer
@@ -236,7 +245,7 @@ class VoteViewSet(_Base):
     def close(self, request, pk=None):
         return self._run(ballots.vote_close)
 
-    @_schema(gettext_lazy("Prepare the run-off of a tied round"), None, VoteSerializer)
+    @_schema(gettext_lazy("Prepare the run-off of a tied round"), None, VoteSerializer, 201)
     @action(detail=True, methods=["post"])
     def runoff(self, request, pk=None):
         vote = self.get_object()
@@ -249,7 +258,7 @@ class VoteViewSet(_Base):
         data = self.body(DeputiesInput)
         return self._run(workflow.vote_set_attendance, representative_ids=data["deputies"])
 
-    @_schema(gettext_lazy("Cast my ballot"), BallotInput, ReceiptOutput)
+    @_schema(gettext_lazy("Cast my ballot"), BallotInput, ReceiptOutput, 201)
     @action(detail=True, methods=["post"])
     def ballot(self, request, pk=None):
         data = self.body(BallotInput)
@@ -277,7 +286,7 @@ class VoteViewSet(_Base):
         return self._run(ballots.paper_issue, representative_ids=data["deputies"])
 
     @_schema(gettext_lazy("Enter a paper ballot (first teller)"), PaperEnterInput,
-             PaperEntrySerializer)  # fmt: skip
+             PaperEntrySerializer, 201)  # fmt: skip
     @action(detail=True, methods=["post"])
     def paper(self, request, pk=None):
         vote = self.get_object()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal import access
@@ -28,6 +29,22 @@ from voting.models import (
 
 MAX_ID = 2**63 - 1
 TEXT_MAX = 5000
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^\d{1,10}(?:\.\d{1,2})?$",
+        "example": "120.50",
+    }
+)
+class BudgetField(serializers.DecimalField):
+    """A budget in 10,000 yuan: at least 0, at most ten whole digits and two decimals. The
+    schema says so; DRF's own pattern would also allow "", "." and negative amounts."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=12, decimal_places=2, min_value=0, **kwargs)
 
 
 # --- representations ------------------------------------------------------------------
@@ -91,6 +108,8 @@ class VoteSerializer(serializers.ModelSerializer):
             "invalid", "threshold",
         ]  # fmt: skip
         read_only_fields = fields
+        # The model allows a blank outcome: the schema says so (a read-only field drops it).
+        extra_kwargs = {"outcome": {"allow_blank": True}}
 
 
 class BallotChoiceSerializer(serializers.ModelSerializer):
@@ -193,7 +212,7 @@ class CandidateInput(serializers.Serializer):
     cycle = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     title = serializers.CharField(max_length=100)
     description = serializers.CharField(max_length=TEXT_MAX)
-    budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    budget = BudgetField()
     department = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
@@ -224,6 +243,29 @@ class BallotInput(serializers.Serializer):
         if len(value) > 500:
             raise serializers.ValidationError(_("Too many marks."))
         return value
+
+
+class EvaluationLineOutput(serializers.Serializer):
+    """One adopted project's evaluation result (``queries.EvaluationLine``)."""
+
+    project = serializers.IntegerField(help_text=gettext_lazy("Id of the adopted project"))
+    title = serializers.CharField()
+    rated = serializers.IntegerField(min_value=0)
+    satisfied = serializers.IntegerField(min_value=0)
+    basically = serializers.IntegerField(min_value=0)
+    unsatisfied = serializers.IntegerField(min_value=0)
+    rate = serializers.FloatField(
+        allow_null=True,
+        help_text=gettext_lazy("Satisfied and basically satisfied, in percent of those rated"),
+    )
+    average = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("Average score, when the cycle scores")
+    )
+    verdict = serializers.ChoiceField(
+        choices=Rating.choices,
+        allow_blank=True,
+        help_text=gettext_lazy("Verdict by the Zhenhai rule; empty under other rules"),
+    )
 
 
 class ReceiptOutput(serializers.Serializer):

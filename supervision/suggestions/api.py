@@ -59,6 +59,11 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "implementation_rating", "is_key", "submitted_at", "closed_at",
         ]  # fmt: skip
         read_only_fields = fields
+        # not yet replied or rated: blank, as the model allows
+        extra_kwargs = {
+            name: {"allow_blank": True}
+            for name in ("reply_class", "reply_rating", "implementation_rating")
+        }
 
     def get_session_name(self, s) -> str | None:
         return s.session.name if s.session_id else None

@@ -137,3 +137,9 @@ def test_a_domain_error_keeps_its_code(staff):
     )
     body = one_shape(answer, 400)
     assert body["code"] == "invalid_transition", body
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "x", "99999"])
+def test_a_page_that_is_not_there_is_a_400_naming_it(staff, page):
+    answer = staff.get("/api/v1/petitions/", {"page": page})
+    assert one_shape(answer, 400)["fields"].keys() == {"page"}

@@ -182,12 +182,12 @@ def cache_delete(cache_key: str) -> None:
         _degraded(error).delete(cache_key)
 
 
-
 def axes_client_ip(request) -> str | None:
     """The client's address for django-axes' records: None when there is none (a unix
     socket), since axes stores it in an address column and "unknown" is no address."""
     ip = client_ip(request)
     return None if ip == "unknown" else ip
+
 
 def hit(scope: str, key: str) -> bool:
     """Count one attempt; return False when the limit of ``scope`` is exceeded."""

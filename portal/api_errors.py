@@ -47,7 +47,9 @@ def exception_handler(exc, context):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(
                 {
-                    name: [m for e in errors for m in e.messages]
+                    (NON_FIELD if name == "__all__" else name): [
+                        m for e in errors for m in e.messages
+                    ]
                     for name, errors in exc.error_dict.items()
                 }
             )
@@ -68,8 +70,11 @@ def _body(exc, data) -> dict:
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(data)
         general = fields.pop(NON_FIELD, []) + fields.pop("detail", [])
+        messages = [message for items in fields.values() for message in items]
         if general:
             detail = " ".join(general)
+        elif len(messages) == 1:  # one field wrong: its message says it all
+            detail = messages[0]
         else:
             detail = _("The request has errors; see each field's message.")
         return error_body(_first_code(exc) or "invalid", detail, fields)

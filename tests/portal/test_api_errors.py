@@ -143,3 +143,28 @@ def test_a_domain_error_keeps_its_code(staff):
 def test_a_page_that_is_not_there_is_a_400_naming_it(staff, page):
     answer = staff.get("/api/v1/petitions/", {"page": page})
     assert one_shape(answer, 400)["fields"].keys() == {"page"}
+
+
+def test_one_wrong_field_is_said_in_the_detail_too(staff):
+    region = User.objects.get(username="county_staff").region
+    body = {"region": region.pk, "name": "第一次会议", "opens_on": "2027-01-10",
+            "closes_on": "2027-01-09"}  # fmt: skip
+    answer = staff.post("/api/v1/suggestion-sessions/", body, content_type="application/json")
+    error = one_shape(answer, 400)
+    assert (
+        error["fields"].keys() == {"closes_on"}
+        and error["detail"] == error["fields"]["closes_on"][0]
+    )
+    both = staff.post(
+        "/api/v1/suggestion-sessions/", {"opens_on": "x"}, content_type="application/json"
+    )
+    assert one_shape(both, 400)["detail"] == "请求有误，请按各字段的提示修改。"
+
+
+def test_a_model_check_of_the_whole_object_is_the_detail():
+    from django.core.exceptions import ValidationError
+
+    from portal.api_errors import exception_handler
+
+    answer = exception_handler(ValidationError({"__all__": ["整体有误。"]}), {})
+    assert answer.status_code == 400 and answer.data == {"code": "invalid", "detail": "整体有误。"}

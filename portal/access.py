@@ -327,6 +327,17 @@ def is_office(user, action: str = VIEW) -> bool:
     return user.is_superuser or bool(region_paths(user, action))
 
 
+def region_to_manage(user, region_id, field: str = "region") -> Region:
+    """Return the region ``region_id`` when ``user`` is office staff of it (or above);
+    otherwise a field error, the same whether it does not exist or lies outside."""
+    from portal.errors import DomainError
+
+    region = Region.objects.filter(pk=region_id).first() if region_id else None
+    if region is None or not can_by_region(user, MANAGE, region):
+        raise DomainError(_("Choose a region of your jurisdiction."), field=field)
+    return region
+
+
 def require_office(user, action: str = MANAGE) -> None:
     """Refuse (403) anyone who is not congress office staff with ``action`` somewhere."""
     if not is_office(user, action):

@@ -156,13 +156,15 @@ class DepartmentViewSet(ScopedViewSet):
     parser_classes = [JSONParser]
 
     def create(self, request):
-        data = _valid(DepartmentInput(data=request.data))
+        data = valid_input(DepartmentInput, request)
         unit = departments.department_create(actor=request.user, data=data)
         return Response(self.get_serializer(unit).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
-        data = _valid(DepartmentInput(data=request.data, partial=True))
-        unit = departments.department_update(actor=request.user, department_id=_pk(pk), data=data)
+        data = valid_input(DepartmentInput, request, partial=True)
+        unit = departments.department_update(
+            actor=request.user, department_id=path_id(pk), data=data
+        )
         return Response(self.get_serializer(unit).data)
 
     @extend_schema(
@@ -171,18 +173,21 @@ class DepartmentViewSet(ScopedViewSet):
     )  # fmt: skip
     @action(detail=True, methods=["post"], filter_backends=[])
     def handlers(self, request, pk=None):
-        data = _valid(HandlerInput(data=request.data))
-        user = departments.handler_create(actor=request.user, department_id=_pk(pk), **data)
+        data = valid_input(HandlerInput, request)
+        user = departments.handler_create(actor=request.user, department_id=path_id(pk), **data)
         body = {"id": user.pk, "username": user.username, "activated": False}
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-def _valid(serializer) -> dict:
+def valid_input(serializer_class, request, **kwargs) -> dict:
+    """The request's body checked by ``serializer_class`` (a 400 naming the fields)."""
+    serializer = serializer_class(data=request.data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
 
-def _pk(pk) -> int:
+def path_id(pk) -> int:
+    """A path's object id as a number; anything else is no object (404)."""
     if not str(pk).isdigit():
         raise Http404
     return int(pk)

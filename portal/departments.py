@@ -8,16 +8,9 @@ from django.utils.translation import gettext as _
 
 from portal import access, activation, events
 from portal.errors import DomainError
-from portal.models import Department, Region, User
+from portal.models import Department, User
 
 FIELDS = ("name", "kind", "phone", "is_active")
-
-
-def _region(actor, region_id) -> Region:
-    region = Region.objects.filter(pk=region_id).first()
-    if region is None or not activation.may_manage(actor, region):
-        raise DomainError(_("Choose a region of your jurisdiction."), field="region")
-    return region
 
 
 def _check(unit: Department) -> None:
@@ -42,7 +35,7 @@ def _save(unit: Department) -> None:
 def department_create(*, actor, data: dict) -> Department:
     access.require_office(actor)
     unit = Department(
-        region=_region(actor, data.get("region")),
+        region=access.region_to_manage(actor, data.get("region")),
         **{name: data[name] for name in FIELDS if name in data},
     )
     _check(unit)
@@ -60,7 +53,7 @@ def department_update(*, actor, department_id: int, data: dict) -> Department:
     for name in changed:
         setattr(unit, name, data[name])
     if "region" in data and data["region"] != unit.region_id:
-        unit.region = _region(actor, data["region"])
+        unit.region = access.region_to_manage(actor, data["region"])
         changed.append("region")
     if changed:
         _check(unit)

@@ -8,7 +8,6 @@ check the shape of the input only; the rules live in the workflow, whose ``Domai
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -23,7 +22,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from portal import access
-from portal.api import ScopedViewSet
+from portal.api import ScopedViewSet, path_id, valid_input
 from stations import queries, records, workflow
 from stations.models import (
     Activity,
@@ -82,7 +81,7 @@ class RepresentativeViewSet(ScopedViewSet):
     parser_classes = [JSONParser]
 
     def create(self, request):
-        data = _input(RepresentativeCreateSerializer, request)
+        data = valid_input(RepresentativeCreateSerializer, request)
         deputy = records.representative_create(
             actor=request.user, data=data, mandates=data.get("mandates", []),
             account=data["create_account"], username=data["username"],
@@ -90,9 +89,9 @@ class RepresentativeViewSet(ScopedViewSet):
         return Response(self._shown(deputy.pk), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
-        data = _input(RepresentativeWriteSerializer, request, partial=True)
+        data = valid_input(RepresentativeWriteSerializer, request, partial=True)
         deputy = records.representative_update(
-            actor=request.user, representative_id=_pk(pk), data=data
+            actor=request.user, representative_id=path_id(pk), data=data
         )
         return Response(self._shown(deputy.pk))
 
@@ -102,9 +101,9 @@ class RepresentativeViewSet(ScopedViewSet):
     )  # fmt: skip
     @action(detail=True, methods=["post"], filter_backends=[])
     def account(self, request, pk=None):
-        data = _input(AccountInputSerializer, request)
+        data = valid_input(AccountInputSerializer, request)
         user = records.representative_give_account(
-            actor=request.user, representative_id=_pk(pk), username=data["username"]
+            actor=request.user, representative_id=path_id(pk), username=data["username"]
         )
         return Response({"id": user.pk, "username": user.username,
                          "activated": user.has_usable_password()})  # fmt: skip
@@ -141,16 +140,19 @@ class StationViewSet(ScopedViewSet):
     parser_classes = [JSONParser]
 
     def create(self, request):
-        data = _input(StationWriteSerializer, request)
+        data = valid_input(StationWriteSerializer, request)
         station = records.station_create(
             actor=request.user, data=data, member_ids=data.pop("members", [])
         )
         return Response(self._shown(station.pk), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
-        data = _input(StationWriteSerializer, request, partial=True)
+        data = valid_input(StationWriteSerializer, request, partial=True)
         station = records.station_update(
-            actor=request.user, station_id=_pk(pk), data=data, member_ids=data.pop("members", None)
+            actor=request.user,
+            station_id=path_id(pk),
+            data=data,
+            member_ids=data.pop("members", None),
         )
         return Response(self._shown(station.pk))
 
@@ -176,20 +178,6 @@ class ShiftViewSet(ScopedViewSet):
         Prefetch("deputies", queryset=Representative.objects.only("id", "name"))
     ).order_by("date", "start_time", "id")
     filterset_class = queries.ShiftFilter
-
-
-def _input(serializer_class, request, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-def _pk(pk) -> int:
-    """A path id as a number (the route admits digits only)."""
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
 
 
 def _matter_inputs(items) -> list[workflow.MatterInput]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from portal import access, activation, events, search
 from portal.errors import DomainError
-from portal.models import Region, User
+from portal.models import User
 from stations.models import (
     CHECKLIST_ITEMS,
     Mandate,
@@ -35,13 +35,6 @@ STATION_FIELDS = (
     "name", "kind", "address", "opening_hours", "phone", "liaison_officer", "checklist",
     "activity_plan", "rules", "is_active",
 )  # fmt: skip
-
-
-def _region(actor, region_id, field: str = "region") -> Region:
-    region = Region.objects.filter(pk=region_id).first()
-    if region is None or not activation.may_manage(actor, region):
-        raise DomainError(_("Choose a region of your jurisdiction."), field=field)
-    return region
 
 
 def _managed(actor, model, pk, field: str):
@@ -81,7 +74,7 @@ def _mandates(actor, deputy: Representative, mandates: Sequence[dict]) -> list[M
         field = f"mandates.{index}"
         if item.get("level") not in MandateLevel.values:
             raise DomainError(_("Choose the level of the congress."), field=f"{field}.level")
-        region = _region(actor, item.get("region"), f"{field}.region")
+        region = access.region_to_manage(actor, item.get("region"), f"{field}.region")
         term = (item.get("term") or "").strip()
         if not term:
             raise DomainError(_("Enter the term, e.g. 第十七届."), field=f"{field}.term")
@@ -105,7 +98,7 @@ def representative_create(
     """Add a deputy of ``data["region"]`` with ``mandates``; with ``account``, open the
     deputy's account (its owner activates it with the code sent to the deputy's phone)."""
     access.require_office(actor)
-    region = _region(actor, data.get("region"))
+    region = access.region_to_manage(actor, data.get("region"))
     deputy = Representative(
         region=region, id_code=(data.get("id_code") or "").strip(),
         group=_managed(actor, RepresentativeGroup, data.get("group"), "group"),
@@ -137,7 +130,7 @@ def representative_update(*, actor, representative_id: int, data: dict) -> Repre
     )
     changes = {}
     if "region" in data and data["region"] != deputy.region_id:
-        deputy.region = _region(actor, data["region"])
+        deputy.region = access.region_to_manage(actor, data["region"])
         changes["region"] = deputy.region.name
     if "group" in data and data["group"] != deputy.group_id:
         deputy.group = _managed(actor, RepresentativeGroup, data["group"], "group")
@@ -232,7 +225,7 @@ def _members(actor, station: Station, member_ids: Sequence[int]) -> list[int]:
 @transaction.atomic
 def station_create(*, actor, data: dict, member_ids: Sequence[int] = ()) -> Station:
     access.require_office(actor)
-    region = _region(actor, data.get("region"))
+    region = access.region_to_manage(actor, data.get("region"))
     _checklist(data)
     station = Station(
         region=region, chief=_managed(actor, Representative, data.get("chief"), "chief"),
@@ -267,7 +260,7 @@ def station_update(
                 _("A station with a duty roster keeps its region; close it and add a new one."),
                 field="region",
             )
-        station.region = _region(actor, data["region"])
+        station.region = access.region_to_manage(actor, data["region"])
         StationMembership.objects.filter(station=station).update(region=station.region)
         changed.append("region")
     if "chief" in data and data["chief"] != station.chief_id:

@@ -7,7 +7,6 @@ filter sets of ``queries`` (the desk list's too); every write calls
 portal's exception handler.
 """
 
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -17,7 +16,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from portal import deadlines
-from portal.api import ScopedViewSet
+from portal.api import ScopedViewSet, path_id, valid_input
 from portal.filters import ID_MAX
 from supervision.suggestions import queries, workflow
 from supervision.suggestions.models import (
@@ -338,7 +337,7 @@ class SuggestionSessionViewSet(ScopedViewSet):
     parser_classes = [JSONParser]
 
     def create(self, request):
-        data = _valid(SessionInput(data=request.data))
+        data = valid_input(SessionInput, request)
         session = workflow.session_create(
             actor=request.user, region_id=data["region"], name=data["name"],
             opens_on=data["opens_on"], closes_on=data["closes_on"],
@@ -346,16 +345,9 @@ class SuggestionSessionViewSet(ScopedViewSet):
         return Response(self.get_serializer(session).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
-        data = _valid(SessionInput(data=request.data, partial=True))
-        if not str(pk).isdigit():
-            raise Http404
-        session = workflow.session_update(actor=request.user, session_id=int(pk), data=data)
+        data = valid_input(SessionInput, request, partial=True)
+        session = workflow.session_update(actor=request.user, session_id=path_id(pk), data=data)
         return Response(self.get_serializer(session).data)
-
-
-def _valid(serializer) -> dict:
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def register(router) -> None:

@@ -8,18 +8,10 @@ from django.utils.translation import gettext as _
 
 from portal import access, events
 from portal.errors import DomainError
-from portal.models import Region
 from supervision.suggestions.models import Session
 from supervision.suggestions.vocabulary import Action
 
 FIELDS = ("name", "opens_on", "closes_on")
-
-
-def _region(actor, region_id) -> Region:
-    region = Region.objects.filter(pk=region_id).first()
-    if region is None or not access.can_by_region(actor, access.MANAGE, region):
-        raise DomainError(_("Choose a region of your jurisdiction."), field="region")
-    return region
 
 
 def _check(session: Session) -> None:
@@ -44,7 +36,7 @@ def _save(session: Session) -> None:
 @transaction.atomic
 def session_create(*, actor, region_id: int, name: str, opens_on, closes_on) -> Session:
     access.require_office(actor)
-    session = Session(region=_region(actor, region_id), name=name, opens_on=opens_on,
+    session = Session(region=access.region_to_manage(actor, region_id), name=name, opens_on=opens_on,
                       closes_on=closes_on)  # fmt: skip
     _check(session)
     _save(session)
@@ -64,7 +56,7 @@ def session_update(*, actor, session_id: int, data: dict) -> Session:
                 _("Suggestions are numbered in this session: its congress stays."),
                 field="region",
             )
-        session.region = _region(actor, data["region"])
+        session.region = access.region_to_manage(actor, data["region"])
         changed.append("region")
     for name in changed:
         if name != "region":

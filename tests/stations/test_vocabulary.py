@@ -19,6 +19,10 @@ STORED = {
     "deputy_import_create",
     "deputy_import_update",
     "deputy_group_import_create",
+    "deputy_create",
+    "deputy_update",
+    "station_create",
+    "station_update",
 }
 
 

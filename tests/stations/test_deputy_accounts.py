@@ -192,7 +192,7 @@ def test_the_office_opens_an_account_for_an_existing_deputy_once(
     assert again.status_code == 400 and field_names(again) == {"account"}
     sibling = client.post(url, {}, content_type="application/json",
                           **token(client, world.users["township"]))  # fmt: skip
-    assert sibling.status_code in (403, 404)
+    assert sibling.status_code == 404  # the township does not see the county's deputy
 
 
 def test_the_activation_page(client, world, django_capture_on_commit_callbacks):
@@ -320,3 +320,21 @@ def test_a_bad_roster_number_leaves_its_deputy_without_an_account(
         Representative.objects.filter(user__isnull=False).values_list("user__username", flat=True)
     )
     assert "deputy-d-100" in users and any(name.startswith("deputy-d-101-") for name in users)
+
+
+def test_the_office_may_resend_a_code_a_few_times_a_day(
+    client, world, django_capture_on_commit_callbacks, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "activate_resend": (2, 86400)}
+    made = create(client, world, django_capture_on_commit_callbacks)
+    url = f"{URL}{made.json()['id']}/account/"
+    headers = token(client, world.users["county"])
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert (
+                client.post(url, {}, content_type="application/json", **headers).status_code == 200
+            )
+    sent = len(sms.outbox)
+    refused = client.post(url, {}, content_type="application/json", **headers)
+    assert refused.status_code == 400 and field_names(refused) == {"account"}
+    assert len(sms.outbox) == sent

@@ -6,7 +6,15 @@ import operator
 
 from django.db.models import Q
 
-from petitions.models import Petition, PetitionPhoto, PetitionRating, PetitionReply, ReplyDeadline
+from petitions.models import (
+    IssueTopic,
+    Petition,
+    PetitionPhoto,
+    PetitionRating,
+    PetitionReply,
+    ReplyDeadline,
+    TopicGroup,
+)
 from portal import access, hooks
 from portal.access import MANAGE, VIEW, ScopeRule
 
@@ -43,3 +51,6 @@ access.register(PetitionPhoto, ScopeRule(participant=_child))
 access.register(PetitionReply, ScopeRule(participant=_child))
 access.register(PetitionRating, ScopeRule(participant=_child))
 access.register(ReplyDeadline, ScopeRule())
+access.register(IssueTopic, ScopeRule(participant=_child))
+# A group belongs to its county; what a user sees of it is its members they see.
+access.register(TopicGroup, ScopeRule(region_field="county"))

@@ -265,6 +265,8 @@ def petition_topics_act(request):
             )
         joined = ",".join(map(str, ids[:500]))
         return redirect(f"{reverse('supervision_desk:matter_new')}?topic=1&petitions={joined}")
+    if request.POST.get("action") in TEACH:
+        return _teach(request, ids)
     try:
         moved = workflow.petitions_group_act(
             actor=request.user, petition_ids=ids, action=request.POST.get("action", ""),
@@ -275,6 +277,47 @@ def petition_topics_act(request):
     else:
         messages.success(request, _("%(n)d issues of the group were moved on.") % {"n": moved})
     return redirect(request.POST.get("back") if _safe_back(request) else "petitions_desk:topics")
+
+
+TEACH = {
+    "confirm": gettext_lazy("The group was confirmed: later issues keep to it."),
+    "split": gettext_lazy("The unchecked issues are now a group of their own."),
+    "move_out": gettext_lazy("The unchecked issues were moved out of the group."),
+    "merge": gettext_lazy("The two groups were merged."),
+}
+
+
+def _teach(request, ids: list[int]):
+    """Staff teach the grouping (``workflow.topics``): confirm, split, move out, merge."""
+    action = request.POST["action"]
+    back = request.POST.get("back") if _safe_back(request) else "petitions_desk:topics"
+    group_id = _number(request.POST.get("group", ""))
+    # the issues staff unchecked ("uncheck any that do not belong") are the ones split off
+    shown = [n for n in map(_number, request.POST.getlist("shown")) if n is not None]
+    unchecked = [pk for pk in shown if pk not in set(ids)]
+    into_id = _number(request.POST.get("into", ""))
+    try:
+        if group_id is None:
+            raise DomainError(_("No such group: it may have changed. Reload the page."))
+        if action == "confirm":
+            workflow.topic_confirm(actor=request.user, group_id=group_id)
+        elif action == "split":
+            workflow.topic_split(actor=request.user, group_id=group_id, petition_ids=unchecked)
+        elif action == "move_out":
+            workflow.topic_move_out(actor=request.user, group_id=group_id, petition_ids=unchecked)
+        else:
+            if into_id is None:
+                raise DomainError(_("Choose the group to merge with."), field="into")
+            workflow.topic_merge(actor=request.user, group_id=group_id, into_id=into_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, TEACH[action])
+    return redirect(back)
+
+
+def _number(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdecimal() and len(value) <= 18 else None
 
 
 def _safe_back(request) -> bool:

@@ -286,3 +286,6 @@ class ReplyDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region}: {self.working_days}"
+
+
+from petitions.topic_models import IssueTopic, TopicGroup  # noqa: E402,F401

@@ -38,3 +38,13 @@ def send_status_sms(petition_id: int, kind: str) -> None:
         phone=petition.citizen_phone, text=status_text(petition, kind), target=petition
     )
     deliver([row.pk])  # a failing channel leaves it pending for the delivery sweep
+
+
+@shared_task(name="petitions.regroup_topics")
+def regroup_topics(days: int | None = None) -> int:
+    """Re-check the concentrated issues of every county with recent issues: read the issues
+    missed at intake or read by an older lexicon, and settle the groups. Returns the number
+    of issues read again."""
+    from petitions import topic_store
+
+    return topic_store.regroup_all(days=days or topic_store.WINDOW_DAYS)

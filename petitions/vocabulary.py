@@ -31,6 +31,10 @@ class Action(models.TextChoices):
     REOPEN = "petition_reopen", _("Handled again: the citizen was not satisfied with the reply")
     CLOSE = "petition_close", _("Closed")
     PUBLISH = "petition_publish", _("Outcome published")
+    TOPIC_CONFIRM = "topic_confirm", _("Concentrated issue confirmed")
+    TOPIC_SPLIT = "topic_split", _("Concentrated issue split")
+    TOPIC_MOVE_OUT = "topic_move_out", _("Issues moved out of the concentrated issue")
+    TOPIC_MERGE = "topic_merge", _("Concentrated issues merged")
 
 
 # How a closure (``Action.CLOSE``) ended, in words for the citizen: by the state it closed in.

@@ -430,7 +430,7 @@ class ReminderRuleAdmin(admin.ModelAdmin):
 
 
 # The holiday calendar; failed sign-ins and releasing accounts.
-from portal import admin_calendar, admin_signin  # noqa: E402, F401
+from portal import admin_calendar, admin_lexicon, admin_signin  # noqa: E402, F401
 
 # Words of the admin that come from Django's templates (newer than its Chinese catalogue),
 # django-guardian and DRF's tokens (no Chinese catalogue of their own; django-axes's are in

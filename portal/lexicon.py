@@ -12,6 +12,7 @@ Only data lives here; how a phrase is matched (its jieba words) is the search's 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,19 +104,89 @@ class Lexicon:
 
 _lock = threading.Lock()
 _current: Lexicon | None = None
+_version = 0
+_checked_at = 0.0
+CHECK_SECONDS = 30.0  # how often a process looks for phrases added in the admin
+
+
+def shipped() -> dict[str, Concept]:
+    """The concepts of the lexicon file shipped with the portal."""
+    return parse(SOURCE.read_text(encoding="utf-8"))
+
+
+def with_phrases(concepts: dict[str, Concept], rows) -> dict[str, Concept]:
+    """``concepts`` with added ``(concept, parent, phrase)`` rows: a phrase of a known concept
+    joins it, one of a new concept makes it (under ``parent`` when that is known)."""
+    merged = dict(concepts)
+    for name, parent, phrase in rows:
+        name, phrase = name.strip(), phrase.strip()
+        if not name or not phrase:
+            continue
+        known = merged.get(name)
+        if known is None:
+            merged[name] = Concept(name, parent if parent in merged else "", (phrase,))
+        elif phrase not in known.phrases:
+            merged[name] = Concept(name, known.parent, (*known.phrases, phrase))
+    return merged
+
+
+def _stored_version() -> int:
+    """A number that changes whenever the approved phrases of the admin change."""
+    import zlib
+
+    from django.db.models import Count, Max
+
+    from portal.lexicon_models import ProblemPhrase
+
+    summary = ProblemPhrase.objects.filter(approved=True).aggregate(
+        n=Count("pk"), last=Max("pk"), changed=Max("changed_at")
+    )
+    return zlib.crc32(repr(sorted(summary.items())).encode()) & 0x7FFFFFFF if summary["n"] else 0
 
 
 def current() -> Lexicon:
-    """The lexicon the portal runs with, read once."""
-    global _current
-    if _current is None:
-        with _lock:
-            if _current is None:
-                _current = Lexicon(parse(SOURCE.read_text(encoding="utf-8")))
+    """The lexicon the portal runs with: the shipped file and the approved phrases staff
+    added, re-read when those change (looked at every ``CHECK_SECONDS``)."""
+    global _current, _version, _checked_at
+    now = time.monotonic()
+    if _current is not None and now - _checked_at < CHECK_SECONDS:
+        return _current
+    with _lock:
+        version = _safe_version()
+        if _current is None or version != _version:
+            _current = Lexicon(with_phrases(shipped(), _stored_rows() if version else ()))
+            _version = version
+        _checked_at = now
     return _current
+
+
+def version() -> int:
+    """The version of the approved phrases ``current()`` was built with."""
+    current()
+    return _version
+
+
+def _safe_version() -> int:
+    from django.db import DatabaseError
+
+    try:
+        return _stored_version()
+    except DatabaseError:  # no table yet (before migrate) or no database: the file alone
+        return 0
+
+
+def _stored_rows():
+    from portal.lexicon_models import ProblemPhrase
+
+    return (
+        ProblemPhrase.objects.filter(approved=True)
+        .order_by("pk")
+        .values_list("concept", "parent", "phrase")
+    )
 
 
 def forget() -> None:
     """Read the lexicon again on next use."""
-    global _current
+    global _current, _checked_at
     _current = None
+    _checked_at = 0.0

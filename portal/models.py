@@ -317,3 +317,4 @@ from portal.notification_models import (  # noqa: E402, F401
     ReminderRule,
 )
 from portal.tablemodels import ExportJob, SavedView, TablePreference  # noqa: E402, F401
+from portal.lexicon_models import ProblemPhrase  # noqa: E402, F401

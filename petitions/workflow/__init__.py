@@ -39,6 +39,7 @@ from petitions.workflow.screening import (
     petition_reject,
     petitions_group_act,
 )
+from petitions.workflow.topics import topic_confirm, topic_merge, topic_move_out, topic_split
 
 __all__ = [
     "CODE_ALPHABET",
@@ -62,6 +63,10 @@ __all__ = [
     "petition_submit",
     "petitions_group_act",
     "reply_working_days",
+    "topic_confirm",
+    "topic_merge",
+    "topic_move_out",
+    "topic_split",
     "units_for",
     "units_for_actor",
     "NOT_FORWARDED_KINDS",

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from petitions import topic_store
 from petitions.models import Category, Channel, Petition, PetitionPhoto
 from petitions.vocabulary import Action
 from petitions.workflow.common import notify_citizen
@@ -102,6 +103,7 @@ def petition_submit(
     events.record(actor=petition.created_by, target=petition, action=Action.SUBMIT, after=petition.state,
                   data={"channel": channel, "photos": len(photos)})  # fmt: skip
     notify_citizen(petition, "received")
+    transaction.on_commit(lambda: topic_store.match_quietly(petition.pk))
     return petition
 
 

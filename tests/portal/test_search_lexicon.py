@@ -44,7 +44,11 @@ def test_the_shipped_lexicon_is_well_formed_and_every_phrase_can_match():
         for phrase in concept.phrases
         if not search.phrase_words(phrase)
     ]
-    assert ignored == []  # a phrase made of a stop word and one character matches nothing
+    # A phrase made of stop words and one character (没水, 太吵) matches nothing in the search;
+    # only short colloquial fragments are kept for the concentrated issues, which read
+    # phrases as characters.
+    assert all(len(phrase) <= 4 for phrase in ignored), ignored
+    assert {"没水", "太吵"} <= set(ignored)
 
 
 def test_a_problem_in_other_words_is_found_and_a_neighbour_is_not(pworld):  # noqa: F811

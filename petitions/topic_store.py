@@ -1,0 +1,378 @@
+"""Concentrated issues kept current: each issue is matched when it arrives, the page reads.
+
+``match`` reads a new issue (its problem and places, ``topic_text``), compares it with the
+issues of its county over the last ``WINDOW_DAYS`` that could share its group (the same
+family of problems, or, when it names none, the issues of its places), and settles the
+group: it joins, founds or joins up groups exactly as ``topic_groups.group`` would group the
+lot. ``regroup`` settles a whole county again (the periodic re-check, and after the lexicon
+changed). Staff decisions (``petitions.workflow.topics``) hold in both: the members of a
+confirmed group are pinned, a new issue joins the one confirmed group it is most like rather
+than merging them, and an issue moved out never returns to that group.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+from petitions import thesaurus, topic_groups, topic_text
+from petitions.models import IssueTopic, Petition, TopicGroup
+from portal import lexicon
+from portal.models import Region
+
+log = logging.getLogger(__name__)
+
+WINDOW_DAYS = 90  # an issue is compared with the issues of its county this recent
+CANDIDATES = 3000  # at most this many issues compared with a new one
+SHOWN = 50  # groups on the page
+_GAZETTEER_SECONDS = 300.0
+_lock = threading.Lock()
+_gazetteers: dict[int, tuple[float, topic_text.Gazetteer]] = {}
+_reader: tuple[int, topic_text.ProblemReader] | None = None
+
+
+def reader() -> topic_text.ProblemReader:
+    """The problem reader of the current lexicon (rebuilt when staff phrases change)."""
+    global _reader
+    source = lexicon.current()
+    version = lexicon.version()
+    if _reader is None or _reader[0] != version:
+        _reader = (version, topic_text.ProblemReader(source))
+    return _reader[1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _county_cached(region_id: int) -> int:
+    region = Region.objects.only("pk", "level", "parent_id").get(pk=region_id)
+    while region.level > Region.Level.COUNTY and region.parent_id:
+        region = Region.objects.only("pk", "level", "parent_id").get(pk=region.parent_id)
+    return region.pk
+
+
+def gazetteer(county_id: int) -> topic_text.Gazetteer:
+    """The gazetteer of one county, read again every few minutes."""
+    now = time.monotonic()
+    cached = _gazetteers.get(county_id)
+    if cached and now - cached[0] < _GAZETTEER_SECONDS:
+        return cached[1]
+    county = Region.objects.get(pk=county_id)
+    rows = Region.objects.filter(path__startswith=county.path, level__gt=Region.Level.COUNTY)
+    built = topic_text.gazetteer(
+        rows.values_list("pk", "name", "level", "parent_id"), Region.Level.TOWNSHIP
+    )
+    with _lock:
+        _gazetteers[county_id] = (now, built)
+    return built
+
+
+def gazetteer_for(region_ids: Iterable[int]) -> topic_text.Gazetteer:
+    """One gazetteer for the counties of ``region_ids``."""
+    counties = {_county_cached(pk) for pk in region_ids}
+    parts = [gazetteer(c) for c in counties]
+    if len(parts) == 1:
+        return parts[0]
+    return topic_text.Gazetteer(
+        {k: v for p in parts for k, v in p.township_of.items()},
+        {k: v for p in parts for k, v in p.villages.items()},
+        {k: v for p in parts for k, v in p.townships.items()},
+    )
+
+
+def forget() -> None:
+    """Read regions and the lexicon again (tests, after regions change)."""
+    global _reader
+    _gazetteers.clear()
+    _county_cached.cache_clear()
+    _reader = None
+
+
+# --- reading issues --------------------------------------------------------------------
+
+
+def _read(petitions: Sequence[Petition]) -> list[topic_text.Signature]:
+    words = reader()
+    out = []
+    for petition in petitions:
+        places = gazetteer(_county_cached(petition.region_id))
+        out.append(topic_text.signature(petition, places, words))
+    return out
+
+
+def _row(petition: Petition, sig: topic_text.Signature, version: int) -> IssueTopic:
+    return IssueTopic(
+        petition_id=petition.pk, region_id=petition.region_id,
+        county_id=_county_cached(petition.region_id), submitted_at=petition.submitted_at,
+        problem=sig.problem or "", family=sig.family or "", places=sorted(sig.places),
+        lexicon_version=version,
+    )  # fmt: skip
+
+
+def _texts(pks: Iterable[int]) -> dict[int, Petition]:
+    return {
+        p.pk: p
+        for p in Petition.objects.filter(pk__in=list(pks)).only(
+            "pk", "title", "description", "region_id", "submitted_at"
+        )
+    }
+
+
+def _signature_of(row: IssueTopic, petition: Petition | None) -> topic_text.Signature:
+    """A stored row as a signature (its words read again from the text when at hand)."""
+    terms = thesaurus.LazyTerms(petition.title, petition.description) if petition else {}
+    return topic_text.Signature(
+        pk=row.petition_id, region_id=row.region_id, township_id=0,
+        problem=row.problem or None, family=row.family or None,
+        places=frozenset(row.places), terms=terms,
+    )  # fmt: skip
+
+
+# --- matching --------------------------------------------------------------------------
+
+
+def match(petition_id: int) -> IssueTopic | None:
+    """Read the issue and settle its group; ``None`` when it no longer exists. Runs after
+    the issue's own transaction: a failure here never loses the issue, and the periodic
+    ``regroup`` matches what was missed."""
+    petition = (
+        Petition.objects.filter(pk=petition_id)
+        .only("pk", "title", "description", "region_id", "submitted_at")
+        .first()
+    )
+    if petition is None:
+        return None
+    [sig] = _read([petition])
+    version = lexicon.version()
+    with transaction.atomic():
+        row = _row(petition, sig, version)
+        IssueTopic.objects.update_or_create(
+            petition_id=petition.pk,
+            defaults={f: getattr(row, f) for f in ("region_id", "county_id", "submitted_at",
+                                                   "problem", "family", "places",
+                                                   "lexicon_version")},
+        )  # fmt: skip
+        row = IssueTopic.objects.select_for_update().get(petition_id=petition.pk)
+        since = petition.submitted_at - timedelta(days=WINDOW_DAYS)
+        near = IssueTopic.objects.filter(county_id=row.county_id, submitted_at__gte=since)
+        if sig.family:
+            near = near.filter(family=sig.family)
+        else:  # by wording: the issues of its places
+            region_ids = [int(k[2:]) for k in sig.places if k.startswith("r:")]
+            near = near.filter(region_id__in=region_ids)
+        rows = [row, *near.exclude(petition_id=petition.pk).order_by("-submitted_at")[:CANDIDATES]]
+        _settle(rows, only=petition.pk)
+    return row
+
+
+def match_quietly(petition_id: int) -> None:
+    """``match``, for the intake's after-commit: grouping never fails a submission; what
+    fails here is logged and matched by the next ``regroup``."""
+    try:
+        match(petition_id)
+    except Exception:  # noqa: BLE001 - any failure: the issue is stored, grouping waits
+        log.exception("concentrated issues: matching issue %s failed", petition_id)
+
+
+def _settle(rows: list[IssueTopic], only: int | None = None) -> None:
+    """Group ``rows`` and write the groups (``only``: just the group of that issue)."""
+    texts = _texts(r.petition_id for r in rows) if rows else {}
+    sigs = [_signature_of(r, texts.get(r.petition_id)) for r in rows]
+    components = topic_groups.group(sigs)
+    for component in components:
+        members = [rows[i] for i in component]
+        if only is not None and all(m.petition_id != only for m in members):
+            continue
+        _settle_component(members, [sigs[i] for i in component])
+
+
+def _settle_component(members: list[IssueTopic], sigs: list[topic_text.Signature]) -> None:
+    groups = {
+        g.pk: g
+        for g in TopicGroup.objects.filter(pk__in={m.group_id for m in members if m.group_id})
+    }
+    confirmed = [g for g in groups.values() if g.confirmed]
+    free = [m for m in members if not m.pinned]
+    sig_of = {s.pk: s for s in sigs}
+    changed: list[IssueTopic] = []
+    if confirmed:
+        # the split or confirmed groups of staff stay apart: each free issue joins the one
+        # it is most like
+        words = {g.pk: _centre([sig_of[m.petition_id] for m in members if m.group_id == g.pk])
+                 for g in confirmed}  # fmt: skip
+        for member in free:
+            options = [g for g in confirmed if g.pk != member.kept_out_of_id]
+            if not options:
+                continue
+            best = max(
+                options,
+                key=lambda g: thesaurus.cosine(sig_of[member.petition_id].terms, words[g.pk]),
+            )
+            if member.group_id != best.pk:
+                member.group_id = best.pk
+                changed.append(member)
+    else:
+        counts = Counter(m.group_id for m in free if m.group_id)
+        target_id = counts.most_common(1)[0][0] if counts else None
+        joining = [m for m in free if m.kept_out_of_id is None or m.kept_out_of_id != target_id]
+        if target_id is None and len(joining) >= 2:
+            target = TopicGroup.objects.create(
+                county_id=members[0].county_id, problem=_problem(sigs), label="", title=""
+            )
+            target_id = target.pk
+        if target_id is not None:
+            for member in joining:
+                if member.group_id != target_id:
+                    member.group_id = target_id
+                    changed.append(member)
+    if changed:
+        IssueTopic.objects.bulk_update(changed, ["group"])
+    touched = {m.group_id for m in members if m.group_id} | set(groups)
+    refresh(touched)
+
+
+def _centre(sigs: Sequence[topic_text.Signature]) -> dict[str, float]:
+    total: Counter = Counter()
+    for sig in sigs:
+        total.update(sig.terms)
+    return dict(total)
+
+
+def _problem(sigs: Sequence[topic_text.Signature]) -> str:
+    found = Counter(s.problem for s in sigs if s.problem).most_common(1)
+    return found[0][0] if found else ""
+
+
+def refresh(group_ids: Iterable[int]) -> None:
+    """Relabel groups after their members changed; delete unconfirmed ones left with fewer
+    than two members (their last member goes back to being alone)."""
+    for group in TopicGroup.objects.filter(pk__in=list(group_ids)):
+        members = list(IssueTopic.objects.filter(group=group))
+        if len(members) < 2 and not group.confirmed:
+            IssueTopic.objects.filter(group=group).update(group=None)
+            group.delete()
+            continue
+        texts = _texts(m.petition_id for m in members[:200])
+        sigs = [_signature_of(m, texts.get(m.petition_id)) for m in members[:200]]
+        places = gazetteer(group.county_id)
+        group.problem = _problem(sigs)
+        group.label = _label(sigs, places)[:120]
+        named = [texts[s.pk] for s in sigs if s.problem == group.problem and s.pk in texts]
+        group.title = ((named or list(texts.values()) or [None])[0] or Petition(title="")).title
+        group.save(update_fields=["problem", "label", "title"])
+
+
+def _label(sigs, places) -> str:
+    from petitions.topics import label_of
+
+    return label_of(sigs, places)
+
+
+def regroup(county_id: int, *, days: int = WINDOW_DAYS) -> int:
+    """Read again the issues of a county's last ``days`` (those missed, those read by an
+    older lexicon) and settle all its groups; return how many issues were read."""
+    since = timezone.now() - timedelta(days=days)
+    version = lexicon.version()
+    petitions = list(
+        Petition.objects.filter(
+            region__path__startswith=Region.objects.get(pk=county_id).path, submitted_at__gte=since
+        ).only("pk", "title", "description", "region_id", "submitted_at")
+    )
+    stored = IssueTopic.objects.filter(petition_id__in=[p.pk for p in petitions])
+    current = set(stored.filter(lexicon_version=version).values_list("petition_id", flat=True))
+    stale = [p for p in petitions if p.pk not in current]
+    with transaction.atomic():
+        if stale:
+            rows = [_row(p, s, version) for p, s in zip(stale, _read(stale), strict=True)]
+            IssueTopic.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=["petition"],
+                update_fields=["region", "county", "submitted_at", "problem", "family", "places",
+                               "lexicon_version"],
+            )  # fmt: skip
+        rows = list(
+            IssueTopic.objects.select_for_update().filter(
+                county_id=county_id, submitted_at__gte=since
+            )
+        )
+        _settle(rows)
+    return len(stale)
+
+
+CATCH_UP = 200  # issues the page matches itself when intake's matching did not happen
+
+
+def _catch_up(petitions) -> None:
+    """Match the issues of the window that were never read (intake's after-commit matching
+    failed, or they predate it); the periodic ``regroup`` does the rest."""
+    for pk in petitions.filter(topic_link__isnull=True).values_list("pk", flat=True)[:CATCH_UP]:
+        match_quietly(pk)
+
+
+# --- reading groups --------------------------------------------------------------------
+
+
+def topics_for(user, region: Region, days: int = 30):
+    """The stored groups of ``region``'s subtree with two members or more submitted in the
+    last ``days``, counted and listed among the issues ``user`` sees, largest first."""
+    from petitions.topics import Topic
+    from portal import access
+
+    since = timezone.now() - timedelta(days=days)
+    visible = (
+        access.visible(user, Petition.objects.all())
+        .filter(region__path__startswith=region.path, submitted_at__gte=since)
+        .exclude(state__in=[Petition.State.REJECTED, Petition.State.DUPLICATE])
+    )
+    _catch_up(visible)
+    links = IssueTopic.objects.filter(
+        group__isnull=False, submitted_at__gte=since, petition__in=visible.values("pk")
+    )
+    counted = list(
+        links.values("group")
+        .annotate(n=Count("pk"), first=Min("submitted_at"), last=Max("submitted_at"))
+        .filter(n__gte=2)
+        .order_by("-n", "-last", "group")[:SHOWN]
+    )
+    ids = [row["group"] for row in counted]
+    groups = {g.pk: g for g in TopicGroup.objects.filter(pk__in=ids)}
+    members: dict[int, list[tuple[int, int]]] = {}
+    for pk, group_id, region_id in (
+        links.filter(group__in=ids)
+        .order_by("-submitted_at")
+        .values_list("petition_id", "group_id", "region_id")
+    ):
+        members.setdefault(group_id, []).append((pk, region_id))
+    return [
+        Topic(
+            label=groups[row["group"]].label,
+            title=groups[row["group"]].title,
+            pks=tuple(pk for pk, _r in members.get(row["group"], [])),
+            region_ids=tuple(sorted({r for _p, r in members.get(row["group"], [])})),
+            first_submitted_at=row["first"],
+            last_submitted_at=row["last"],
+            group_id=row["group"],
+            confirmed=groups[row["group"]].confirmed,
+        )  # fmt: skip
+        for row in counted
+        if row["group"] in groups
+    ]
+
+
+def regroup_all(*, days: int = WINDOW_DAYS) -> int:
+    """``regroup`` every county that had issues in the last ``days``."""
+    since = timezone.now() - timedelta(days=days)
+    regions = set(
+        Petition.objects.filter(submitted_at__gte=since)
+        .values_list("region_id", flat=True)
+        .distinct()
+    )
+    return sum(
+        regroup(county, days=days) for county in sorted({_county_cached(r) for r in regions})
+    )

@@ -194,6 +194,9 @@ def _settle(rows: list[IssueTopic], only: int | None = None) -> None:
 
 
 def _settle_component(members: list[IssueTopic], sigs: list[topic_text.Signature]) -> None:
+    if len(members) == 1 and members[0].group_id is None:
+        return  # an issue alone, as it was: nothing to write
+    before = {m.pk: m.group_id for m in members}
     groups = {
         g.pk: g
         for g in TopicGroup.objects.filter(pk__in={m.group_id for m in members if m.group_id})
@@ -232,10 +235,10 @@ def _settle_component(members: list[IssueTopic], sigs: list[topic_text.Signature
                 if member.group_id != target_id:
                     member.group_id = target_id
                     changed.append(member)
-    if changed:
-        IssueTopic.objects.bulk_update(changed, ["group"])
-    touched = {m.group_id for m in members if m.group_id} | set(groups)
-    refresh(touched)
+    if not changed:
+        return
+    IssueTopic.objects.bulk_update(changed, ["group"])
+    refresh({m.group_id for m in changed} | {before[m.pk] for m in changed if before[m.pk]})
 
 
 def _centre(sigs: Sequence[topic_text.Signature]) -> dict[str, float]:

@@ -106,13 +106,15 @@ class LazyTerms(Mapping):
     """``terms(title, description)``, computed on first use: most issues are grouped by
     their problem and never need their words."""
 
-    def __init__(self, title: str, description: str):
-        self._texts = (title, description)
+    def __init__(self, title: str = "", description: str = "", *, texts=None):
+        # ``texts``: a callable giving (title, description) when first needed (read from the
+        # database only for the issues that are compared by wording)
+        self._texts = texts or (lambda: (title, description))
         self._terms: dict[str, float] | None = None
 
     def _get(self) -> dict[str, float]:
         if self._terms is None:
-            self._terms = terms(*self._texts)
+            self._terms = terms(*self._texts())
         return self._terms
 
     def __getitem__(self, key: str) -> float:

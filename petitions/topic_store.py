@@ -125,13 +125,28 @@ def _texts(pks: Iterable[int]) -> dict[int, Petition]:
     }
 
 
-def _signature_of(row: IssueTopic, petition: Petition | None) -> topic_text.Signature:
-    """A stored row as a signature (its words read again from the text when at hand)."""
-    terms = thesaurus.LazyTerms(petition.title, petition.description) if petition else {}
+class _Texts:
+    """The texts of a set of issues, read in one query the first time one is needed: most
+    issues are grouped by their problem and never compared by wording."""
+
+    def __init__(self, pks: Iterable[int]):
+        self.pks = list(pks)
+        self.loaded: dict[int, Petition] | None = None
+
+    def of(self, pk: int) -> tuple[str, str]:
+        if self.loaded is None:
+            self.loaded = _texts(self.pks)
+        petition = self.loaded.get(pk)
+        return (petition.title, petition.description) if petition else ("", "")
+
+
+def _signature_of(row: IssueTopic, texts: _Texts) -> topic_text.Signature:
+    """A stored row as a signature (its words read from the text only if needed)."""
+    pk = row.petition_id
     return topic_text.Signature(
-        pk=row.petition_id, region_id=row.region_id, township_id=0,
-        problem=row.problem or None, family=row.family or None,
-        places=frozenset(row.places), terms=terms,
+        pk=pk, region_id=row.region_id, township_id=0,
+        problem=row.problem or None, family=row.family or None, places=frozenset(row.places),
+        terms=thesaurus.LazyTerms(texts=lambda: texts.of(pk)),
     )  # fmt: skip
 
 
@@ -183,8 +198,8 @@ def match_quietly(petition_id: int) -> None:
 
 def _settle(rows: list[IssueTopic], only: int | None = None) -> None:
     """Group ``rows`` and write the groups (``only``: just the group of that issue)."""
-    texts = _texts(r.petition_id for r in rows) if rows else {}
-    sigs = [_signature_of(r, texts.get(r.petition_id)) for r in rows]
+    texts = _Texts(r.petition_id for r in rows)
+    sigs = [_signature_of(r, texts) for r in rows]
     components = topic_groups.group(sigs)
     for component in components:
         members = [rows[i] for i in component]
@@ -262,13 +277,16 @@ def refresh(group_ids: Iterable[int]) -> None:
             IssueTopic.objects.filter(group=group).update(group=None)
             group.delete()
             continue
-        texts = _texts(m.petition_id for m in members[:200])
-        sigs = [_signature_of(m, texts.get(m.petition_id)) for m in members[:200]]
-        places = gazetteer(group.county_id)
+        shown = members[:200]
+        texts = _Texts(m.petition_id for m in shown)
+        sigs = [_signature_of(m, texts) for m in shown]
         group.problem = _problem(sigs)
-        group.label = _label(sigs, places)[:120]
-        named = [texts[s.pk] for s in sigs if s.problem == group.problem and s.pk in texts]
-        group.title = ((named or list(texts.values()) or [None])[0] or Petition(title="")).title
+        group.label = _label(sigs, gazetteer(group.county_id))[:120]
+        # the title of the newest member naming the group's problem (else the newest)
+        named = sorted(
+            shown, key=lambda m: (m.problem != group.problem, -m.submitted_at.timestamp())
+        )
+        group.title = texts.of(named[0].petition_id)[0][:100] if named else ""
         group.save(update_fields=["problem", "label", "title"])
 
 

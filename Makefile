@@ -62,3 +62,11 @@ check-deploy: setup
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Check a host's configuration before the portal starts on it (README, "部署"), as the
+# service user with the environment file of the systemd units:
+#   sudo -u portal ENV_FILE=/etc/portal/portal.env make check-host
+.PHONY: check-host
+ENV_FILE ?= /etc/portal/portal.env
+check-host: setup
+	$(BIN)/python -m portal.management.commands.check_host --env-file "$(ENV_FILE)"

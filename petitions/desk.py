@@ -246,6 +246,7 @@ def petition_topics(request):
             "topics": [
                 (t, [(pk, titles.get(pk, "")) for pk in t.pks[:TOPIC_SHOWN]]) for t in found
             ],
+            "mergeable": [t for t in found if t.group_id],
         },
     )  # fmt: skip
 

@@ -310,6 +310,7 @@ class CalendarDay(models.Model):
 # modules; their models are part of this app.
 from portal.activation_models import AccountActivation  # noqa: E402, F401
 from portal.figuremodels import FigureRun, FigureValue  # noqa: E402, F401
+from portal.lexicon_models import ProblemPhrase  # noqa: E402, F401
 from portal.notification_models import (  # noqa: E402, F401
     Notification,
     NotificationPreference,
@@ -317,4 +318,3 @@ from portal.notification_models import (  # noqa: E402, F401
     ReminderRule,
 )
 from portal.tablemodels import ExportJob, SavedView, TablePreference  # noqa: E402, F401
-from portal.lexicon_models import ProblemPhrase  # noqa: E402, F401

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lag-tolerant GET requests may read from the replica (portal/db_router.py).
+    "portal.db_router.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a sign-in refused for a locked account into the portal's lockout answer.
@@ -111,6 +113,63 @@ elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # Short queries only: PostgreSQL's JIT compiles a large search's ranking for longer than
     # the query runs (bench/README.md, search), and never pays off on these pages.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# A PostgreSQL streaming replica of "default" (docs/SCALING.md). Reads that may lag go there
+# through portal.db_router: the views below, staff list exports, and code in
+# `replica.reads()`; writes, transactions, sign-in and everything else stay on "default".
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    if "postgresql" not in DATABASES["default"]["ENGINE"]:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = {
+        "options": "-c jit=off",
+        # A replica that does not answer costs a page this long, once per REPLICA_RETRY_SECONDS.
+        "connect_timeout": int(os.environ.get("REPLICA_CONNECT_TIMEOUT", "2")),
+    }
+    # Tests: pytest-django creates test_<name> on the primary, which streams it to the
+    # standby. A mirror keeps the replica's own host and port and takes only that name, so
+    # the alias reads the real standby; nothing is created, migrated or flushed there.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+# The lag guard: the replica serves reads while it lags at most REPLICA_MAX_LAG_SECONDS,
+# checked every REPLICA_CHECK_SECONDS in each process; one that cannot be reached is left
+# alone for REPLICA_RETRY_SECONDS. A browser that has just sent a POST reads from the primary
+# for REPLICA_STICKY_SECONDS (more than the lag and the check together).
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "2"))
+REPLICA_RETRY_SECONDS = float(os.environ.get("REPLICA_RETRY_SECONDS", "30"))
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "10"))
+# Views whose GET answers may lag by that much: public pages (not the forms, a citizen's
+# tracking or the live vote count), statistics pages and API, the dashboard and exports.
+REPLICA_VIEWS = [
+    "home",
+    "petitions:results",
+    "petitions:result",
+    "supervision:results",
+    "supervision:result",
+    "stations:list",
+    "stations:detail",
+    "stations:poster",
+    "voting:index",
+    "voting:cycle",
+    "statistic-list",
+    "statistic-detail",
+    "dashboard",
+    "dashboard_export",
+    "stations_desk:statistics",
+    "stations_desk:contact_compliance",
+    "stations_desk:archive_export",
+    "supervision_desk:statistics",
+    "suggestions_desk:statistics",
+    "suggestions_desk:report",
+    "suggestions_desk:report_xlsx",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
@@ -209,6 +268,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.deliver_pending",
         "schedule": float(os.environ.get("NOTIFICATION_SWEEP_SECONDS", "120")),
         "options": {"expires": 110.0},
+    },
+    # Concentrated issues: issues missed at intake, and all after the lexicon changed.
+    "regroup-topics": {
+        "task": "petitions.regroup_topics",
+        "schedule": float(os.environ.get("TOPICS_REGROUP_SECONDS", "3600")),
+        "options": {"expires": 3500.0},
     },
     "daily-digest": {
         "task": "portal.send_digests",

@@ -173,5 +173,31 @@ def test_the_page_teaches_by_unchecking(pworld, client):
     )
     assert response.status_code == 302
     assert IssueTopic.objects.get(pk=lights[3].pk).group_id is None
+    page = client.get("/desk/petitions/topics/", {"days": "30"}).content.decode()
+    assert 'name="into"' not in page  # one group: nothing to merge with
     bad = client.post("/desk/petitions/topics/act/", {"action": "merge", "group": "x"}, follow=True)
     assert bad.status_code == 200 and IssueTopic.objects.filter(group_id=group_id).count() == 3
+
+
+def test_two_groups_are_merged_from_the_page(pworld, client):
+    staff = pworld.base.users["township"]
+    lights = arrive(pworld, "villageA1", LIGHTS)
+    water = arrive(pworld, "villageA1", WATER)
+    light_group = IssueTopic.objects.get(petition=lights[0]).group_id
+    water_group = IssueTopic.objects.get(petition=water[0]).group_id
+    client.force_login(staff)
+    page = client.get("/desk/petitions/topics/", {"days": "30"}).content.decode()
+    assert page.count('name="into"') == 1  # one merge form for the page, not one per group
+    response = client.post(
+        "/desk/petitions/topics/act/",
+        {"action": "merge", "group": str(water_group), "into": str(light_group)},
+    )
+    assert response.status_code == 302
+    assert IssueTopic.objects.filter(group_id=light_group).count() == len(LIGHTS) + len(WATER)
+    assert Event.objects.filter(action="topic_merge", target_id=light_group).exists()
+    same = client.post(
+        "/desk/petitions/topics/act/",
+        {"action": "merge", "group": str(light_group), "into": str(light_group)},
+        follow=True,
+    )
+    assert "另一组" in str(list(same.context["messages"])[-1])

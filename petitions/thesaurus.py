@@ -81,6 +81,13 @@ def _idf(word: str) -> float:
 
 
 def terms(title: str, description: str) -> dict[str, float]:
+    """``_terms`` of the text, kept for the last texts read (a regrouping reads the same
+    issues again)."""
+    return _terms(title, description)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _terms(title: str, description: str) -> dict[str, float]:
     """A unit vector of the text's content words, synonyms folded, weighted by rarity in
     jieba's corpus; title words count twice."""
     from petitions.topics import analyse  # jieba and the complaint stop words

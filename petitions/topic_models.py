@@ -66,6 +66,13 @@ class IssueTopic(models.Model):
             models.Index(fields=["county", "family", "submitted_at"], name="issuetopic_match"),
             models.Index(fields=["group", "submitted_at"], name="issuetopic_group"),
             models.Index(fields=["county", "submitted_at"], name="issuetopic_window"),
+            # the page: a county's grouped issues of a period, without the issues table
+            models.Index(
+                fields=["county", "submitted_at"],
+                name="issuetopic_grouped",
+                include=["group", "region"],
+                condition=models.Q(group__isnull=False),
+            ),  # fmt: skip
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ import functools
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
@@ -141,12 +141,17 @@ class _Texts:
 
 
 def _signature_of(row: IssueTopic, texts: _Texts) -> topic_text.Signature:
-    """A stored row as a signature (its words read from the text only if needed)."""
-    pk = row.petition_id
+    """A stored row as a signature (its words read from the text only if needed, without
+    place names, as ``topic_text.signature`` reads them)."""
+    pk, places = row.petition_id, gazetteer(row.county_id)
+
+    def words() -> tuple[str, str]:
+        return tuple(topic_text.without_places(text, places) for text in texts.of(pk))
+
     return topic_text.Signature(
         pk=pk, region_id=row.region_id, township_id=0,
         problem=row.problem or None, family=row.family or None, places=frozenset(row.places),
-        terms=thesaurus.LazyTerms(texts=lambda: texts.of(pk)),
+        terms=thesaurus.LazyTerms(texts=words),
     )  # fmt: skip
 
 
@@ -182,9 +187,33 @@ def match(petition_id: int) -> IssueTopic | None:
         else:  # by wording: the issues of its places
             region_ids = [int(k[2:]) for k in sig.places if k.startswith("r:")]
             near = near.filter(region_id__in=region_ids)
-        rows = [row, *near.exclude(petition_id=petition.pk).order_by("-submitted_at")[:CANDIDATES]]
+        found = near.exclude(petition_id=petition.pk).order_by("-submitted_at")
+        linked = _linked(row.places, found.values_list("petition_id", "places")[:CANDIDATES])
+        rows = [row, *IssueTopic.objects.filter(petition_id__in=linked).order_by("-submitted_at")]
         _settle(rows, only=petition.pk)
     return row
+
+
+def _linked(places: Iterable[str], candidates) -> set[int]:
+    """The candidates reachable from ``places`` through shared place keys: every join of the
+    grouping is between issues sharing a place, so the new issue's group lies among them."""
+    by_key: dict[str, list[tuple[int, list[str]]]] = defaultdict(list)
+    for pk, keys in candidates:
+        for key in keys:
+            by_key[key].append((pk, keys))
+    found: set[int] = set()
+    seen: set[str] = set()
+    todo = list(places)
+    while todo:
+        key = todo.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        for pk, keys in by_key.get(key, ()):
+            if pk not in found:
+                found.add(pk)
+                todo.extend(keys)
+    return found
 
 
 def match_quietly(petition_id: int) -> None:
@@ -200,26 +229,33 @@ def _settle(rows: list[IssueTopic], only: int | None = None) -> None:
     """Group ``rows`` and write the groups (``only``: just the group of that issue)."""
     texts = _Texts(r.petition_id for r in rows)
     sigs = [_signature_of(r, texts) for r in rows]
-    components = topic_groups.group(sigs)
-    for component in components:
+    groups = {
+        g.pk: g for g in TopicGroup.objects.filter(pk__in={r.group_id for r in rows if r.group_id})
+    }
+    moves: dict[int, list[int]] = defaultdict(list)  # group -> issues that join it
+    touched: set[int] = set()
+    for component in topic_groups.group(sigs):
         members = [rows[i] for i in component]
         if only is not None and all(m.petition_id != only for m in members):
             continue
-        _settle_component(members, [sigs[i] for i in component])
+        if len(members) == 1 and members[0].group_id is None:
+            continue  # an issue alone, as it was: nothing to write
+        for member, old in _settle_component(members, [sigs[i] for i in component], groups):
+            moves[member.group_id].append(member.petition_id)
+            touched.update(g for g in (member.group_id, old) if g)
+    for group_id, pks in moves.items():
+        IssueTopic.objects.filter(petition_id__in=pks).update(group_id=group_id)
+    refresh(touched, known={s.pk: s for s in sigs})
 
 
-def _settle_component(members: list[IssueTopic], sigs: list[topic_text.Signature]) -> None:
-    if len(members) == 1 and members[0].group_id is None:
-        return  # an issue alone, as it was: nothing to write
-    before = {m.pk: m.group_id for m in members}
-    groups = {
-        g.pk: g
-        for g in TopicGroup.objects.filter(pk__in={m.group_id for m in members if m.group_id})
-    }
-    confirmed = [g for g in groups.values() if g.confirmed]
+def _settle_component(members, sigs, groups) -> list[tuple[IssueTopic, int | None]]:
+    """Decide the group of each member of one component; return the members that move, with
+    the group each leaves. ``groups``: the stored groups by id (new ones are added)."""
+    present = {m.group_id for m in members if m.group_id in groups}
+    confirmed = [groups[g] for g in sorted(present) if groups[g].confirmed]
     free = [m for m in members if not m.pinned]
     sig_of = {s.pk: s for s in sigs}
-    changed: list[IssueTopic] = []
+    moved: list[tuple[IssueTopic, int | None]] = []
     if confirmed:
         # the split or confirmed groups of staff stay apart: each free issue joins the one
         # it is most like
@@ -234,26 +270,24 @@ def _settle_component(members: list[IssueTopic], sigs: list[topic_text.Signature
                 key=lambda g: thesaurus.cosine(sig_of[member.petition_id].terms, words[g.pk]),
             )
             if member.group_id != best.pk:
+                moved.append((member, member.group_id))
                 member.group_id = best.pk
-                changed.append(member)
-    else:
-        counts = Counter(m.group_id for m in free if m.group_id)
-        target_id = counts.most_common(1)[0][0] if counts else None
-        joining = [m for m in free if m.kept_out_of_id is None or m.kept_out_of_id != target_id]
-        if target_id is None and len(joining) >= 2:
-            target = TopicGroup.objects.create(
-                county_id=members[0].county_id, problem=_problem(sigs), label="", title=""
-            )
-            target_id = target.pk
-        if target_id is not None:
-            for member in joining:
-                if member.group_id != target_id:
-                    member.group_id = target_id
-                    changed.append(member)
-    if not changed:
-        return
-    IssueTopic.objects.bulk_update(changed, ["group"])
-    refresh({m.group_id for m in changed} | {before[m.pk] for m in changed if before[m.pk]})
+        return moved
+    counts = Counter(m.group_id for m in free if m.group_id)
+    target_id = counts.most_common(1)[0][0] if counts else None
+    joining = [m for m in free if m.kept_out_of_id is None or m.kept_out_of_id != target_id]
+    if target_id is None and len(joining) >= 2:
+        target = TopicGroup.objects.create(
+            county_id=members[0].county_id, problem=_problem(sigs), label="", title=""
+        )
+        groups[target.pk] = target
+        target_id = target.pk
+    if target_id is not None:
+        for member in joining:
+            if member.group_id != target_id:
+                moved.append((member, member.group_id))
+                member.group_id = target_id
+    return moved
 
 
 def _centre(sigs: Sequence[topic_text.Signature]) -> dict[str, float]:
@@ -268,26 +302,41 @@ def _problem(sigs: Sequence[topic_text.Signature]) -> str:
     return found[0][0] if found else ""
 
 
-def refresh(group_ids: Iterable[int]) -> None:
+def refresh(group_ids: Iterable[int], known: dict | None = None) -> None:
     """Relabel groups after their members changed; delete unconfirmed ones left with fewer
-    than two members (their last member goes back to being alone)."""
-    for group in TopicGroup.objects.filter(pk__in=list(group_ids)):
-        members = list(IssueTopic.objects.filter(group=group))
-        if len(members) < 2 and not group.confirmed:
-            IssueTopic.objects.filter(group=group).update(group=None)
-            group.delete()
-            continue
-        shown = members[:200]
-        texts = _Texts(m.petition_id for m in shown)
-        sigs = [_signature_of(m, texts) for m in shown]
+    than two members (their last member goes back to being alone). A few queries for any
+    number of groups; ``known``: signatures already built, by issue."""
+    groups = list(TopicGroup.objects.filter(pk__in=list(group_ids)))
+    if not groups:
+        return
+    members: dict[int, list[IssueTopic]] = defaultdict(list)
+    for row in IssueTopic.objects.filter(group__in=groups).order_by("-submitted_at"):
+        members[row.group_id].append(row)
+    gone = [g for g in groups if len(members[g.pk]) < 2 and not g.confirmed]
+    if gone:
+        IssueTopic.objects.filter(group__in=gone).update(group=None)
+        TopicGroup.objects.filter(pk__in=[g.pk for g in gone]).delete()
+    kept = [g for g in groups if g not in gone]
+    texts = _Texts(
+        m.petition_id
+        for g in kept
+        for m in members[g.pk][:200]
+        if m.petition_id not in (known or {})
+    )
+    chosen: dict[int, int] = {}
+    for group in kept:
+        shown = members[group.pk][:200]
+        sigs = [(known or {}).get(m.petition_id) or _signature_of(m, texts) for m in shown]
         group.problem = _problem(sigs)
         group.label = _label(sigs, gazetteer(group.county_id))[:120]
         # the title of the newest member naming the group's problem (else the newest)
-        named = sorted(
-            shown, key=lambda m: (m.problem != group.problem, -m.submitted_at.timestamp())
-        )
-        group.title = texts.of(named[0].petition_id)[0][:100] if named else ""
-        group.save(update_fields=["problem", "label", "title"])
+        named = [m for m in shown if m.problem == group.problem] or shown
+        if named:
+            chosen[group.pk] = named[0].petition_id
+    titles = dict(Petition.objects.filter(pk__in=chosen.values()).values_list("pk", "title"))
+    for group in kept:
+        group.title = titles.get(chosen.get(group.pk), "")[:100]
+    TopicGroup.objects.bulk_update(kept, ["problem", "label", "title"])
 
 
 def _label(sigs, places) -> str:
@@ -327,6 +376,7 @@ def regroup(county_id: int, *, days: int = WINDOW_DAYS) -> int:
 
 
 CATCH_UP = 200  # issues the page matches itself when intake's matching did not happen
+CATCH_UP_WINDOW = timedelta(minutes=15)  # … among the newest; the periodic regroup does the rest
 
 
 def _catch_up(petitions) -> None:
@@ -351,10 +401,20 @@ def topics_for(user, region: Region, days: int = 30):
         .filter(region__path__startswith=region.path, submitted_at__gte=since)
         .exclude(state__in=[Petition.State.REJECTED, Petition.State.DUPLICATE])
     )
-    _catch_up(visible)
-    links = IssueTopic.objects.filter(
-        group__isnull=False, submitted_at__gte=since, petition__in=visible.values("pk")
+    _catch_up(visible.filter(submitted_at__gte=timezone.now() - CATCH_UP_WINDOW))
+    # The window is read from the groups' own table (index issuetopic_grouped): an office
+    # whose grants cover the region sees every issue of it; anyone else only what
+    # ``access.visible`` gives.
+    links = IssueTopic.objects.filter(group__isnull=False, submitted_at__gte=since).exclude(
+        petition__state__in=[Petition.State.REJECTED, Petition.State.DUPLICATE]
     )
+    if region.level >= Region.Level.COUNTY:
+        links = links.filter(county_id=_county_cached(region.pk))
+    if region.level != Region.Level.COUNTY:
+        links = links.filter(region__path__startswith=region.path)
+    covered = any(region.path.startswith(path) for path in access.region_paths(user))
+    if not (covered or user.is_superuser):
+        links = links.filter(petition__in=visible.values("pk"))
     counted = list(
         links.values("group")
         .annotate(n=Count("pk"), first=Min("submitted_at"), last=Max("submitted_at"))

@@ -196,7 +196,7 @@ class ProblemReader:
             for start, _end, names in self.lexicon.find(normalise(text)):
                 lead = LEAD_WEIGHT if start < LEAD else 1.0
                 weight = TITLE_WEIGHT if where == "title" else lead
-                names = [n for n in names if n not in MODIFIERS]
+                names = sorted(n for n in names if n not in MODIFIERS)  # the same on every run
                 for name in names:
                     share = weight / len(names)
                     if self.root[name] in PLACE_CONCEPTS:
@@ -291,7 +291,7 @@ def _proper_name(chunk: str) -> str:
     return name
 
 
-def _without_places(text: str, places: Gazetteer) -> str:
+def without_places(text: str, places: Gazetteer) -> str:
     """The text without its place names: two issues of one village share them whatever
     their problem."""
     return places.pattern.sub(" ", normalise(text)) if places.pattern is not None else text
@@ -300,7 +300,7 @@ def _without_places(text: str, places: Gazetteer) -> str:
 def signature(issue, places: Gazetteer, reader: ProblemReader) -> Signature:
     """The signature of ``issue`` (anything with pk, region_id, title and description)."""
     problem, family, named = reader.read(
-        _without_places(issue.title, places), _without_places(issue.description, places)
+        without_places(issue.title, places), without_places(issue.description, places)
     )
     region_id = issue.region_id
     return Signature(
@@ -311,7 +311,7 @@ def signature(issue, places: Gazetteer, reader: ProblemReader) -> Signature:
         family=family,
         places=places_of(region_id, issue.title, issue.description, family, places),
         terms=thesaurus.LazyTerms(
-            _without_places(issue.title, places), _without_places(issue.description, places)
+            without_places(issue.title, places), without_places(issue.description, places)
         ),
         named=named,
     )

@@ -66,6 +66,11 @@ class Lexicon:
             for phrase in concept.phrases:
                 self.by_phrase.setdefault(phrase.lower(), set()).add(concept.name)
         self.longest = max((len(p) for p in self.by_phrase), default=0)
+        # the lengths of the phrases starting with each character, longest first
+        sizes: dict[str, set[int]] = {}
+        for phrase in self.by_phrase:
+            sizes.setdefault(phrase[0], set()).add(len(phrase))
+        self.sizes_from = {char: sorted(found, reverse=True) for char, found in sizes.items()}
 
     def family(self, name: str) -> list[str]:
         """The phrases of concept ``name`` and of every concept under it, each once."""
@@ -84,21 +89,28 @@ class Lexicon:
         self, text: str, boundaries: set[int] | None = None
     ) -> list[tuple[int, int, frozenset[str]]]:
         """The phrases found in ``text``: (start, end, the concepts named), longest first and
-        never overlapping, in the order of the text. With ``boundaries`` (the offsets where
-        the text's words start and end), a phrase must start and end on them: 漏 is not
-        found in 漏洞."""
+        never overlapping (of two as long, the one further left), in the order of the text.
+        With ``boundaries`` (the offsets where the text's words start and end), a phrase
+        must start and end on them: 漏 is not found in 漏洞."""
         lowered = text.lower()
+        found = []
+        for start, char in enumerate(lowered):
+            for size in self.sizes_from.get(char, ()):
+                end = start + size
+                if end > len(lowered) or lowered[start:end] not in self.by_phrase:
+                    continue
+                if boundaries is None or (start in boundaries and end in boundaries):
+                    found.append((-size, start))
+        found.sort()
         taken = [False] * len(lowered)
         hits = []
-        for size in range(min(self.longest, len(lowered)), 0, -1):
-            for start in range(0, len(lowered) - size + 1):
-                piece = lowered[start : start + size]
-                if piece not in self.by_phrase or any(taken[start : start + size]):
-                    continue
-                if boundaries is None or (start in boundaries and start + size in boundaries):
-                    hits.append((start, start + size, frozenset(self.by_phrase[piece])))
-                    for i in range(start, start + size):
-                        taken[i] = True
+        for negative, start in found:
+            end = start - negative
+            if any(taken[start:end]):
+                continue
+            hits.append((start, end, frozenset(self.by_phrase[lowered[start:end]])))
+            for i in range(start, end):
+                taken[i] = True
         return sorted(hits)
 
 

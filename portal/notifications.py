@@ -7,7 +7,12 @@ A broker that is down never raises into the caller: the rows stay undelivered an
 periodic delivery sweep (``portal.deliver_pending``) sends them once the broker is back.
 
 Delivery is idempotent: each row is locked (``FOR UPDATE SKIP LOCKED``) and sent only while
-``delivered_at`` is empty, so the after-commit task and the sweep never both send it.
+``delivered_at`` is empty, so the after-commit task and the sweep never both send it. Each
+message carries a key of its own (``notification:<id>:<channel>``): the SMS gateway takes it
+as the client's message id and drops a repeat, and an email carries it as its Message-ID. So a
+worker killed after the gateway took a message but before the row was recorded (the row stays
+pending, its lock released) makes the next worker send it again under the same key, and the
+citizen still gets one message; nothing is marked sent before it was.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -139,11 +144,31 @@ def _email_text(row: Notification) -> str:
     return "\n\n".join(parts)
 
 
+def message_key(row: Notification, channel: str) -> str:
+    """The key of one message of ``row``: the same on every attempt, so a repeat is known."""
+    return f"notification:{row.pk}:{channel}"
+
+
+def send_mail(subject, message, from_email, recipient_list, *, message_id=None) -> int:
+    """Django's ``send_mail``, with the message's key as its Message-ID when given (a mail
+    sent again after a failure is then known as the same mail)."""
+    headers = {"Message-ID": f"<{message_id}@{_mail_domain()}>"} if message_id else None
+    email = EmailMessage(subject, message, from_email, recipient_list, headers=headers)
+    return email.send()
+
+
+def _mail_domain() -> str:
+    hosts = [
+        h for h in getattr(settings, "ALLOWED_HOSTS", []) if h and not h.startswith((".", "*"))
+    ]
+    return hosts[0] if hosts else "localhost"
+
+
 def _deliver_row(row: Notification, now: datetime.datetime) -> None:
     """Work one locked row through its channels; raise when a channel fails."""
     if row.recipient_id is None:
         if not row.texted_at:
-            sms.send(row.phone, row.body or row.subject)
+            sms.send(row.phone, row.body or row.subject, key=message_key(row, "sms"))
             row.texted_at = now
         return
     user = row.recipient
@@ -155,14 +180,12 @@ def _deliver_row(row: Notification, now: datetime.datetime) -> None:
             row.in_digest = True
         else:
             send_mail(
-                subject=row.subject,
-                message=_email_text(row),
-                from_email=None,
-                recipient_list=[user.email],
-            )
+                subject=row.subject, message=_email_text(row), from_email=None,
+                recipient_list=[user.email], message_id=message_key(row, "email"),
+            )  # fmt: skip
             row.emailed_at = now
     if pref.by_sms and user.phone and not row.texted_at:
-        sms.send(user.phone, row.subject)
+        sms.send(user.phone, row.subject, key=message_key(row, "sms"))
         row.texted_at = now
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Sequence
 
@@ -96,15 +97,47 @@ def petition_submit(
                     return existing
     else:  # pragma: no cover - 32**10 codes
         raise DomainError(_("Please submit again."))
-    for number, (data, width, height) in enumerate(photos, start=1):
-        photo = PetitionPhoto(region=region, petition=petition, width=width, height=height)
-        photo.image.save(f"{petition.tracking_code}-{number}.jpg", ContentFile(data), save=False)
-        photo.save()
+    _store_photos(petition, region, photos)
     events.record(actor=petition.created_by, target=petition, action=Action.SUBMIT, after=petition.state,
                   data={"channel": channel, "photos": len(photos)})  # fmt: skip
     notify_citizen(petition, "received")
     transaction.on_commit(lambda: topic_store.match_quietly(petition.pk))
     return petition
+
+
+def _store_photos(petition: Petition, region: Region, photos) -> None:
+    """Store the photos of a new issue. When one cannot be stored (a full disk), remove the
+    files already written for it, a partly written one too, and refuse the issue: its
+    transaction rolls back, and no issue is left without its photos nor a file without
+    its issue."""
+    written: list[str] = []
+    try:
+        for number, (data, width, height) in enumerate(photos, start=1):
+            photo = PetitionPhoto(region=region, petition=petition, width=width, height=height)
+            filename = f"{petition.tracking_code}-{number}.jpg"
+            written.append(photo.image.field.generate_filename(photo, filename))
+            photo.image.save(filename, ContentFile(data), save=False)
+            written[-1] = photo.image.name
+            photo.save()
+    except OSError as error:
+        _discard(written)
+        raise DomainError(
+            _(
+                "The photos could not be stored just now. Send the issue without photos, or try "
+                "again later."
+            ),
+            field="photos",
+        ) from error
+    except BaseException:
+        _discard(written)
+        raise
+
+
+def _discard(names: list[str]) -> None:
+    storage = PetitionPhoto._meta.get_field("image").storage
+    for name in names:
+        with contextlib.suppress(OSError):
+            storage.delete(name)
 
 
 def petition_from_reception(

@@ -62,6 +62,8 @@ class IssueTopic(models.Model):
     lexicon_version = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("grouping of an issue")
+        verbose_name_plural = _("groupings of issues")
         indexes = [
             models.Index(fields=["county", "family", "submitted_at"], name="issuetopic_match"),
             models.Index(fields=["group", "submitted_at"], name="issuetopic_group"),

@@ -1,15 +1,13 @@
 """The demo's Open311 key (CONTRACT.md) on the whole demo: it reads 象山县 and nothing of
 江北区, and seeding again changes nothing."""
 
-from django.core.management import call_command
-
 from open311 import demo as open311_demo
 from open311.models import ApiClient
 from tests.open311.conftest import JIANGBEI, error_of, get, parse
 
 
-def test_the_demo_key_reads_the_demo_county(client, db):
-    call_command("seed_demo", verbosity=0)
+def test_the_demo_key_reads_the_demo_county(client, seeded_demo, db):
+    # seeded_demo: ``seed_demo`` on the empty database (tests/conftest.py)
     open311_demo.build()  # what seed_demo calls; a no-op when it already has
     open311_demo.build()
     assert ApiClient.objects.filter(key_hint="demo-ope").count() == 1

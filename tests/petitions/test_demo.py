@@ -7,8 +7,8 @@ from portal import access
 from portal.models import Event, User
 
 
-def test_demo_has_an_issue_in_every_state_and_is_idempotent(db):
-    call_command("seed_demo", verbosity=0)
+def test_demo_has_an_issue_in_every_state_and_is_idempotent(seeded_demo, db):
+    # seeded_demo: ``seed_demo`` on the empty database (tests/conftest.py)
     states = set(Petition.objects.values_list("state", flat=True))
     assert states >= set(Petition.State.values)
     before = (list(Petition.objects.values_list("pk", "state", "round")), Event.objects.count())

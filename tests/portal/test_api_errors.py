@@ -4,7 +4,6 @@ and every endpoint's 404 says so in Chinese (never Django's "No X matches the gi
 import uuid
 
 import pytest
-from django.core.management import call_command
 
 from petitions.models import Petition
 from portal import access
@@ -15,8 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(client, db):
-    call_command("seed_demo", verbosity=0)
+def staff(client, seeded_demo, db):
+    """County office staff of the demo, seeded once for the module (tests/conftest.py); what a
+    test writes is rolled back after it. The tests of the small world come first: they never
+    see the demo."""
     client.force_login(User.objects.get(username="county_staff"))
     return client
 
@@ -33,27 +34,6 @@ def test_a_bad_page_size_is_a_400_naming_it(office, size):
     answer = office.get("/api/v1/petitions/", {"page_size": size})
     assert answer.status_code == 400 and list(answer.json()["fields"]) == ["page_size"]
     assert "200" in answer.json()["fields"]["page_size"][0]
-
-
-def test_a_good_page_size_is_kept(staff):
-    assert len(staff.get("/api/v1/petitions/", {"page_size": "3"}).json()["results"]) == 3
-
-
-def test_every_endpoints_404_speaks_chinese(staff):
-    walked = 0
-    for prefix, viewset, _basename in router.registry:
-        if not hasattr(viewset, "retrieve"):
-            continue
-        pattern = getattr(viewset, "lookup_value_regex", "")
-        missing = "zzz_missing" if pattern == "[a-z_]+" else "999999"
-        answer = staff.get(f"/api/v1/{prefix}/{missing}/")
-        if "json" not in answer["Content-Type"]:  # the route takes a uuid: 999999 is no route
-            answer = staff.get(f"/api/v1/{prefix}/{uuid.uuid4()}/")
-        assert answer.status_code == 404, (prefix, answer.status_code)
-        detail = answer.json()["detail"]
-        assert "matches the given query" not in detail and not detail.isascii(), (prefix, detail)
-        walked += 1
-    assert walked >= 20
 
 
 ERROR_KEYS = {"code", "detail", "fields"}
@@ -92,6 +72,58 @@ def concrete(path: str, op: dict) -> str:
             value = "zzz_missing"
         path = path.replace("{" + parameter["name"] + "}", value)
     return path
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "x", "99999"])
+def test_a_page_that_is_not_there_is_a_400_naming_it(office, page):
+    answer = office.get("/api/v1/petitions/", {"page": page})
+    assert one_shape(answer, 400)["fields"].keys() == {"page"}
+
+
+def test_one_wrong_field_is_said_in_the_detail_too(office, world):
+    staff = office
+    body = {"region": world.regions["countyA"].pk, "name": "第一次会议", "opens_on": "2027-01-10",
+            "closes_on": "2027-01-09"}  # fmt: skip
+    answer = staff.post("/api/v1/suggestion-sessions/", body, content_type="application/json")
+    error = one_shape(answer, 400)
+    assert (
+        error["fields"].keys() == {"closes_on"}
+        and error["detail"] == error["fields"]["closes_on"][0]
+    )
+    both = staff.post(
+        "/api/v1/suggestion-sessions/", {"opens_on": "x"}, content_type="application/json"
+    )
+    assert one_shape(both, 400)["detail"] == "请求有误，请按各字段的提示修改。"
+
+
+def test_a_model_check_of_the_whole_object_is_the_detail():
+    from django.core.exceptions import ValidationError
+
+    from portal.api_errors import exception_handler
+
+    answer = exception_handler(ValidationError({"__all__": ["整体有误。"]}), {})
+    assert answer.status_code == 400 and answer.data == {"code": "invalid", "detail": "整体有误。"}
+
+
+def test_a_good_page_size_is_kept(staff):
+    assert len(staff.get("/api/v1/petitions/", {"page_size": "3"}).json()["results"]) == 3
+
+
+def test_every_endpoints_404_speaks_chinese(staff):
+    walked = 0
+    for prefix, viewset, _basename in router.registry:
+        if not hasattr(viewset, "retrieve"):
+            continue
+        pattern = getattr(viewset, "lookup_value_regex", "")
+        missing = "zzz_missing" if pattern == "[a-z_]+" else "999999"
+        answer = staff.get(f"/api/v1/{prefix}/{missing}/")
+        if "json" not in answer["Content-Type"]:  # the route takes a uuid: 999999 is no route
+            answer = staff.get(f"/api/v1/{prefix}/{uuid.uuid4()}/")
+        assert answer.status_code == 404, (prefix, answer.status_code)
+        detail = answer.json()["detail"]
+        assert "matches the given query" not in detail and not detail.isascii(), (prefix, detail)
+        walked += 1
+    assert walked >= 20
 
 
 def test_every_operation_answers_bad_input_and_missing_objects_in_one_shape(staff):
@@ -144,34 +176,3 @@ def test_a_domain_error_keeps_its_code(staff):
     )
     body = one_shape(answer, 400)
     assert body["code"] == "invalid_transition", body
-
-
-@pytest.mark.parametrize("page", ["0", "-1", "x", "99999"])
-def test_a_page_that_is_not_there_is_a_400_naming_it(office, page):
-    answer = office.get("/api/v1/petitions/", {"page": page})
-    assert one_shape(answer, 400)["fields"].keys() == {"page"}
-
-
-def test_one_wrong_field_is_said_in_the_detail_too(office, world):
-    staff = office
-    body = {"region": world.regions["countyA"].pk, "name": "第一次会议", "opens_on": "2027-01-10",
-            "closes_on": "2027-01-09"}  # fmt: skip
-    answer = staff.post("/api/v1/suggestion-sessions/", body, content_type="application/json")
-    error = one_shape(answer, 400)
-    assert (
-        error["fields"].keys() == {"closes_on"}
-        and error["detail"] == error["fields"]["closes_on"][0]
-    )
-    both = staff.post(
-        "/api/v1/suggestion-sessions/", {"opens_on": "x"}, content_type="application/json"
-    )
-    assert one_shape(both, 400)["detail"] == "请求有误，请按各字段的提示修改。"
-
-
-def test_a_model_check_of_the_whole_object_is_the_detail():
-    from django.core.exceptions import ValidationError
-
-    from portal.api_errors import exception_handler
-
-    answer = exception_handler(ValidationError({"__all__": ["整体有误。"]}), {})
-    assert answer.status_code == 400 and answer.data == {"code": "invalid", "detail": "整体有误。"}

@@ -21,8 +21,9 @@ CITY, XIANGSHAN, SHIPU, DAXU, JIANGBEI = ("330200000000", "330225000000", "33022
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", verbosity=0)
+def demo(seeded_demo, db):
+    """The demo, seeded once for the module (tests/conftest.py); what a test writes is rolled
+    back after it."""
     return {
         code: Region.objects.get(code=code) for code in (CITY, XIANGSHAN, SHIPU, DAXU, JIANGBEI)
     }

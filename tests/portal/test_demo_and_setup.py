@@ -33,8 +33,8 @@ def _snapshot():
     )
 
 
-def test_seed_demo_is_idempotent(db):
-    call_command("seed_demo")
+def test_seed_demo_is_idempotent(seeded_demo, db):
+    # seeded_demo: ``seed_demo`` on the empty database, once for the module (tests/conftest.py)
     first = _snapshot()
     call_command("seed_demo")
     assert _snapshot() == first
@@ -63,8 +63,9 @@ def _sign_in(client, username):
         ("deputy_shipu", [], ["石浦镇人民政府"]),
     ],
 )
-def test_demo_accounts_sign_in_with_their_scope(client, db, username, sees, does_not_see):
-    call_command("seed_demo")
+def test_demo_accounts_sign_in_with_their_scope(
+    client, seeded_demo, db, username, sees, does_not_see
+):
     _sign_in(client, username)
     user = User.objects.get(username=username)
     names = set(access.visible(user, Department.objects.all()).values_list("name", flat=True))
@@ -72,8 +73,7 @@ def test_demo_accounts_sign_in_with_their_scope(client, db, username, sees, does
     assert not names & set(does_not_see)
 
 
-def test_demo_admin_is_superuser(client, db):
-    call_command("seed_demo")
+def test_demo_admin_is_superuser(client, seeded_demo, db):
     _sign_in(client, "admin")
     assert client.get("/admin/portal/region/").status_code == 200
 

@@ -7,7 +7,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -20,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", verbosity=0)
+def demo(seeded_demo, db):
+    """The demo, seeded once for the module (tests/conftest.py); what a test writes is rolled
+    back after it."""
     return {code: Region.objects.get(code=code) for code in
             ("330200000000", "330225000000", "330225100000", "330205000000")}  # fmt: skip
 

@@ -2,7 +2,6 @@
 whoever sees the object; a 404 for a sibling's or a parent's object, as for the object."""
 
 import pytest
-from django.core.management import call_command
 
 from petitions.models import Petition
 from portal.models import Event, User
@@ -11,8 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", verbosity=0)
+def demo(seeded_demo, db):
+    """The demo, seeded once for the module (tests/conftest.py); what a test writes is rolled
+    back after it."""
 
 
 def history(client, username, path):

@@ -3,7 +3,6 @@
 never a phone number; strict parameters."""
 
 import pytest
-from django.core.management import call_command
 
 from portal.models import User
 
@@ -12,8 +11,9 @@ ME, USERS = "/api/v1/me/", "/api/v1/users/"
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", verbosity=0)
+def demo(seeded_demo, db):
+    """The demo, seeded once for the module (tests/conftest.py); what a test writes is rolled
+    back after it."""
 
 
 def names(client, **params) -> set[str]:

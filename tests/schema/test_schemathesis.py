@@ -16,10 +16,9 @@ import logging
 
 import pytest
 import schemathesis
-from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, transaction
 from django.test import Client, override_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -69,15 +68,11 @@ LOCAL = {
 
 
 @pytest.fixture(scope="module")
-def demo_token(django_db_setup, django_db_blocker):
-    """Seed the demo data once for the module, in a transaction rolled back at its end
-    (each test's own transaction is a savepoint inside it), and return county_staff's API
-    token, taken as a client takes it."""
-    with django_db_blocker.unblock(), override_settings(**LOCAL), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
-        # Check the demo rows' deferred constraints once, here: otherwise every test's
-        # teardown checks them all again.
-        connection.check_constraints()
+def demo_token(seeded_demo, django_db_blocker):
+    """County_staff's API token on the demo data, taken as a client takes it. The demo is
+    seeded once for the module (tests/conftest.py), in a transaction rolled back at its end:
+    each test's own transaction is a savepoint inside it, and so is the token."""
+    with django_db_blocker.unblock(), override_settings(**LOCAL):
         answer = Client().post(
             "/api/v1/auth/token/",
             {"username": "county_staff", "password": DEMO_PASSWORD},
@@ -85,7 +80,6 @@ def demo_token(django_db_setup, django_db_blocker):
         )
         assert answer.status_code == 200, answer.content
         yield answer.json()["token"]
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -24,8 +24,9 @@ SHIPU = "330225100000"
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("seed_demo")
+def seeded(seeded_demo, db):
+    """``seed_demo``'s data, seeded once for the module (tests/conftest.py); what a test
+    writes is rolled back after it."""
 
 
 def stations_tables():

@@ -7,8 +7,8 @@ from voting import queries
 from voting.models import Cycle, Vote
 
 
-def test_demo_has_a_cycle_in_every_stage_and_is_idempotent(db, client):
-    call_command("seed_demo", verbosity=0)
+def test_demo_has_a_cycle_in_every_stage_and_is_idempotent(seeded_demo, db, client):
+    # seeded_demo: ``seed_demo`` on the empty database (tests/conftest.py)
     assert set(Cycle.objects.values_list("stage", flat=True)) == set(Cycle.Stage.values)
     before = (list(Cycle.objects.values_list("pk", "stage")), Event.objects.count())
     call_command("seed_demo", verbosity=0)

@@ -393,6 +393,17 @@ def _replica_failed(error: BaseException) -> bool:
         return True
 
 
+def _browser(request) -> bool:
+    """A browser keeps cookies (its session or CSRF cookie is there); a system calling the API
+    or Open311 with a key does not, and is given none."""
+    from django.conf import settings
+
+    return (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or settings.CSRF_COOKIE_NAME in request.COOKIES
+    )
+
+
 class ReplicaMiddleware:
     """Opt lag-tolerant GET requests in to the replica; keep a browser that has just
     written on the primary; answer again from the primary when the replica fails."""
@@ -408,7 +419,7 @@ class ReplicaMiddleware:
             response = self.get_response(request)
         finally:
             _scope.reset(token)
-        if request.method not in SAFE_METHODS:
+        if request.method not in SAFE_METHODS and _browser(request):
             seconds = int(_setting("STICKY"))
             response.set_cookie(
                 STICKY_COOKIE, str(int(time.time()) + seconds), max_age=seconds,

@@ -1,7 +1,7 @@
 """Benchmark: stored concentrated issues (``petitions.topic_store``) at city scale.
 
     python -m bench.generate; python -m bench.stations_data; python -m bench.staff_lists  # or:
-    python -m bench.topics_speed [--repeat 10] [--regenerate] [--try-index] [--explain]
+    python -m bench.topics_speed [--repeat 10] [--regenerate] [--explain]
 
 Database: ``BENCH_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/bench_staff_lists``),
 migrated first. The targets (acceptance lines of the concentrated-issues work):
@@ -25,10 +25,8 @@ migrated first. The targets (acceptance lines of the concentrated-issues work):
    read again before each run, as in a new request), its query count, the issues in the
    window and the groups returned; then the whole page ``GET /desk/petitions/topics/`` as
    the county user (30 and 90 days, Django's test client). EXPLAIN ANALYZE of the slowest
-   query when the county page is over target (always with ``--explain``). With
-   ``--try-index``: the index proposed to the owner of ``topic_store`` is created in the
-   bench database, the current and the proposed query (``proposed_topics_for``) are timed
-   and compared, and the index is dropped again.
+   query when the county page is over target (always with ``--explain``). (An earlier
+   ``--try-index`` timed the page query proposed then; it is ``topic_store.topics_for`` now.)
 3. Matching: 51 new issues with the hand-written texts of ``bench.topics_handwritten_dev``,
    placed in villages of the bench county (the item's village and township names in the
    text replaced by the bench village's and township's), submitted with
@@ -492,154 +490,6 @@ def time_pages(args, users) -> dict:
     return results
 
 
-# --- 2b. a proposal for the page (--try-index) -------------------------------------------------
-
-TRY_INDEX = "bench_try_issuetopic_grouped"
-TRY_INDEX_SQL = (
-    f"CREATE INDEX IF NOT EXISTS {TRY_INDEX} ON petitions_issuetopic (county_id, submitted_at) "
-    "INCLUDE (group_id, region_id) WHERE group_id IS NOT NULL"
-)
-CATCH_UP_MINUTES = 15  # the proposal matches on the page only what arrived this recently
-
-
-def proposed_topics_for(user, region, days: int = 30):
-    """``topic_store.topics_for`` as proposed to its owner: the window is read from
-    ``IssueTopic`` alone (its county, a partial index of the grouped links), the issues'
-    states by primary key, and the petition-level access check only when the user's region
-    grants do not cover ``region``; the page's catch-up only looks at the last minutes."""
-    from django.db.models import Count, Max, Min
-    from django.utils import timezone
-
-    from petitions import topic_store
-    from petitions.models import IssueTopic, Petition, TopicGroup
-    from petitions.topics import Topic
-    from portal import access
-    from portal.models import Region
-
-    now = timezone.now()
-    since = now - datetime.timedelta(days=days)
-    visible = (
-        access.visible(user, Petition.objects.all())
-        .filter(region__path__startswith=region.path, submitted_at__gte=since)
-        .exclude(state__in=[Petition.State.REJECTED, Petition.State.DUPLICATE])
-    )
-    topic_store._catch_up(
-        visible.filter(submitted_at__gte=now - datetime.timedelta(minutes=CATCH_UP_MINUTES))
-    )
-    links = IssueTopic.objects.filter(group__isnull=False, submitted_at__gte=since)
-    if region.level >= Region.Level.COUNTY:
-        links = links.filter(county_id=topic_store._county_cached(region.pk))
-    if region.level != Region.Level.COUNTY:
-        links = links.filter(region__path__startswith=region.path)
-    links = links.exclude(petition__state__in=[Petition.State.REJECTED, Petition.State.DUPLICATE])
-    if not any(region.path.startswith(p) for p in access.region_paths(user, access.VIEW)):
-        links = links.filter(petition__in=visible.values("pk"))
-    counted = list(
-        links.values("group")
-        .annotate(n=Count("pk"), first=Min("submitted_at"), last=Max("submitted_at"))
-        .filter(n__gte=2)
-        .order_by("-n", "-last", "group")[: topic_store.SHOWN]
-    )
-    ids = [row["group"] for row in counted]
-    groups = {g.pk: g for g in TopicGroup.objects.filter(pk__in=ids)}
-    members: dict[int, list[tuple[int, int]]] = {}
-    for pk, group_id, region_id in (
-        links.filter(group__in=ids)
-        .order_by("-submitted_at")
-        .values_list("petition_id", "group_id", "region_id")
-    ):
-        members.setdefault(group_id, []).append((pk, region_id))
-    return [
-        Topic(
-            label=groups[row["group"]].label,
-            title=groups[row["group"]].title,
-            pks=tuple(pk for pk, _r in members.get(row["group"], [])),
-            region_ids=tuple(sorted({r for _p, r in members.get(row["group"], [])})),
-            first_submitted_at=row["first"],
-            last_submitted_at=row["last"],
-            group_id=row["group"],
-            confirmed=groups[row["group"]].confirmed,
-        )  # fmt: skip
-        for row in counted
-        if row["group"] in groups
-    ]
-
-
-def try_index(args, users) -> dict:
-    """Time the current and the proposed page with the proposed index (created in the bench
-    database for the measurement, dropped afterwards)."""
-    from django.db import connection
-
-    from bench import generate
-    from petitions import topic_store
-    from portal.models import User
-
-    cases = (
-        ("county", generate.COUNTY_USER, 30),
-        ("county", generate.COUNTY_USER, 90),
-        ("township", generate.TOWNSHIP_USER, 30),
-        ("city", generate.CITY_USER, 30),
-    )
-    with connection.cursor() as cursor:
-        began = time.perf_counter()
-        cursor.execute(TRY_INDEX_SQL)
-        cursor.execute("VACUUM (ANALYZE) petitions_issuetopic")
-        cursor.execute("SELECT pg_relation_size(%s)", [TRY_INDEX])
-        size = cursor.fetchone()[0]
-    print(f"\n2b. proposal: index {TRY_INDEX} ({size / 2**20:.1f} MB, made in "
-          f"{time.perf_counter() - began:.1f} s) and the proposed topics_for; p50 of "
-          f"{args.repeat} warm runs")  # fmt: skip
-    print(f"{'user':<9} {'days':>4} {'current+index':>14} {'proposed':>10} {'queries':>7} "
-          f"{'CPU pg':>8}  same result")  # fmt: skip
-    results = {}
-    try:
-        for label, username, days in cases:
-            user = users[username]
-            region = user.region
-            row = {}
-            for name, fn in (
-                ("current", topic_store.topics_for),
-                ("proposed", proposed_topics_for),
-            ):
-                fn(user, region, days=days)  # warm
-                times, pg_ms = [], []
-                for _ in range(args.repeat):
-                    fresh = User.objects.select_related("region").get(pk=user.pk)
-                    with counting() as queries:
-                        began = time.perf_counter()
-                        fn(fresh, region, days=days)
-                        times.append((time.perf_counter() - began) * 1000)
-                    if queries.pg is not None:
-                        pg_ms.append(queries.pg * 1000)
-                row[name] = statistics.median(times)
-                row[name + "_queries"] = queries.count
-                row[name + "_pg"] = statistics.mean(pg_ms) if pg_ms else None
-            same = topic_store.topics_for(user, region, days=days) == proposed_topics_for(
-                user, region, days=days
-            )
-            row["same"] = same
-            results[(label, days)] = row
-            pg = row["proposed_pg"]
-            print(f"{label:<9} {days:>4} {row['current']:>11.1f} ms {row['proposed']:>7.1f} ms "
-                  f"{row['proposed_queries']:>7} "
-                  f"{(f'{pg:5.1f} ms' if pg is not None else '       ?'):>8}  "
-                  f"{'yes' if same else 'NO'}")  # fmt: skip
-        if args.explain:
-            user = users[generate.COUNTY_USER]
-            with counting() as queries:
-                proposed_topics_for(user, user.region, days=90)
-            took, sql, params = queries.slowest
-            print(f"\nslowest query of the proposed county page (90 days, {took * 1000:.1f} ms):")
-            explain(sql, params)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP INDEX IF EXISTS {TRY_INDEX}")
-    return results
-
-
-# --- 3 and 4: issues with hand-written texts ----------------------------------------------------
-
-
 def _written(name: str) -> list[str]:
     from petitions.topic_text import short_names
 
@@ -675,8 +525,6 @@ def cleanup() -> tuple[int, bool]:
 
     from petitions import topic_store
 
-    with connection.cursor() as cursor:  # a proposal's index left by a run that stopped
-        cursor.execute(f"DROP INDEX IF EXISTS {TRY_INDEX}")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT id, path FROM portal_region WHERE code = %s", [COUNTY_CODE])
         found = cursor.fetchone()
@@ -967,9 +815,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--regenerate", action="store_true",
                         help="fill IssueTopic and TopicGroup again")  # fmt: skip
-    parser.add_argument("--try-index", action="store_true",
-                        help="also time the proposed page query with the proposed index "
-                             "(created for the measurement, dropped afterwards)")  # fmt: skip
     parser.add_argument("--explain", action="store_true",
                         help="EXPLAIN ANALYZE the county page's slowest query")  # fmt: skip
     args = parser.parse_args()
@@ -999,7 +844,6 @@ def main() -> None:
     _rows, families = concept_rows()
     try:
         pages = time_pages(args, users)
-        proposal = try_index(args, users) if args.try_index else None
         matches = time_matches(users, families)
         regroup = time_regroup(users, families)
     finally:
@@ -1025,11 +869,6 @@ def main() -> None:
             f"    {days} days: whole page p50 {whole['p50']:.1f} ms (topics_for "
             f"{store['p50']:.1f} ms): {verdict(whole['p50'] <= TARGET_PAGE_MS)}"
         )
-    if proposal:
-        print("    proposed topics_for with the proposed index (--try-index): " + ", ".join(
-            f"{label} {days} days {row['proposed']:.1f} ms (now {pages[(label, days)]['p50']:.1f})"
-            for (label, days), row in proposal.items()
-        ))  # fmt: skip
     print(
         f"  matching one new issue, target <= {TARGET_MATCH_MS} ms: p50 "
         f"{matches['p50']:.1f} ms {verdict(matches['p50'] <= TARGET_MATCH_MS)}, p95 "

@@ -2,8 +2,8 @@
 
 Two sets, each written by a separate author who never saw the method nor its lexicon:
 
-- ``topics_handwritten_dev``: the set the method was tuned on;
-- ``topics_handwritten_heldout``: never tuned on; only measured.
+- ``bench/data/topics_dev.jsonl``: the set the method was tuned on;
+- ``bench/data/topics_heldout.jsonl``: never tuned on; only measured.
 
 Each item is one issue as people write it (``style``: board letters, 12345 hotline
 summaries, one-liners, dialect and typos, long letters with several complaints) with the
@@ -17,11 +17,12 @@ same place or shared facility (``None``: it belongs to no group).
 from __future__ import annotations
 
 import argparse
-import importlib
+import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
 SETS = ("dev", "heldout")
 SCOPES = ("county", "township", "village")
@@ -57,8 +58,20 @@ class Score:
     seconds: float
 
 
+DATA = Path(__file__).resolve().parent / "data"
+
+
 def items(name: str) -> list[Item]:
-    return list(importlib.import_module(f"bench.topics_handwritten_{name}").ITEMS)
+    """The issues of set ``name`` (``bench/data/topics_<name>.jsonl``, one issue a line;
+    ``topics_<name>.md`` says who wrote it and how)."""
+    rows = []
+    with open(DATA / f"topics_{name}.jsonl", encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                raw = json.loads(line)
+                rows.append(Item(raw["id"], raw["region"], raw["title"], raw["description"],
+                                 raw["topic"], raw["style"]))  # fmt: skip
+    return rows
 
 
 def regions(rows: list[Item]) -> tuple[dict[str, int], list[tuple[int, str, int, int | None]]]:

@@ -24,6 +24,10 @@ class Concept:
     name: str
     parent: str
     phrases: tuple[str, ...]
+    # phrases written "~说法": loose colloquial fragments (没水用, 老人) that name the problem
+    # when a query or a letter says them, but that the search does not look for when another
+    # phrase of the concept was typed (they are also said of other things)
+    loose: frozenset[str] = frozenset()
 
 
 class LexiconError(ValueError):
@@ -39,13 +43,15 @@ def parse(text: str) -> dict[str, Concept]:
         if not line or line.startswith("#"):
             continue
         head, colon, body = line.partition(":")
-        phrases = tuple(dict.fromkeys(p for p in body.split() if p))
+        written = [p for p in body.split() if p.lstrip("~")]
+        phrases = tuple(dict.fromkeys(p.lstrip("~") for p in written))
+        loose = frozenset(p.lstrip("~") for p in written if p.startswith("~"))
         name, _lt, parent = (part.strip() for part in head.partition("<"))
         if not colon or not name or not phrases:
             raise LexiconError(f"line {number}: expected '名称 [< 上位概念]: 说法 说法 …'")
         if name in found:
             raise LexiconError(f"line {number}: concept {name} is defined twice")
-        found[name] = Concept(name=name, parent=parent, phrases=phrases)
+        found[name] = Concept(name=name, parent=parent, phrases=phrases, loose=loose)
     for concept in found.values():
         if concept.parent and concept.parent not in found:
             raise LexiconError(f"concept {concept.name}: unknown parent {concept.parent}")
@@ -72,8 +78,9 @@ class Lexicon:
             sizes.setdefault(phrase[0], set()).add(len(phrase))
         self.sizes_from = {char: sorted(found, reverse=True) for char, found in sizes.items()}
 
-    def family(self, name: str) -> list[str]:
-        """The phrases of concept ``name`` and of every concept under it, each once."""
+    def family(self, name: str, *, strict: bool = False) -> list[str]:
+        """The phrases of concept ``name`` and of every concept under it, each once; ``strict``
+        leaves out the loose ones (``~说法``)."""
         out: dict[str, None] = {}
         todo, seen = [name], set()
         while todo:
@@ -81,9 +88,21 @@ class Lexicon:
             if current in seen:
                 continue
             seen.add(current)
-            out.update(dict.fromkeys(self.concepts[current].phrases))
+            concept = self.concepts[current]
+            out.update(dict.fromkeys(p for p in concept.phrases if not (strict and p in concept.loose)))
             todo.extend(self.children.get(current, []))
         return list(out)
+
+    def is_above(self, name: str, other: str) -> bool:
+        """Whether concept ``name`` is broader than ``other`` (an ancestor of it)."""
+        seen: set[str] = set()
+        current = self.concepts.get(other)
+        while current is not None and current.parent and current.parent not in seen:
+            if current.parent == name:
+                return True
+            seen.add(current.parent)
+            current = self.concepts.get(current.parent)
+        return False
 
     def find(
         self, text: str, boundaries: set[int] | None = None
@@ -138,7 +157,7 @@ def with_phrases(concepts: dict[str, Concept], rows) -> dict[str, Concept]:
         if known is None:
             merged[name] = Concept(name, parent if parent in merged else "", (phrase,))
         elif phrase not in known.phrases:
-            merged[name] = Concept(name, known.parent, (*known.phrases, phrase))
+            merged[name] = Concept(name, known.parent, (*known.phrases, phrase), known.loose)
     return merged
 
 

@@ -15,6 +15,7 @@ from django.db import models
 
 QUERY_MAX = 100  # characters of a query
 TERMS_MAX = 8  # words of a query that count
+PHRASE_FREQUENCY = 1000  # how common a typo correction takes a phrase of the lexicon to be
 GENERIC = 5000  # a word this common in jieba's dictionary (东西, 家里, 处理) only qualifies
 # Words that carry no meaning of their own in a citizen's sentence.
 STOP = frozenset(
@@ -215,31 +216,49 @@ def query_slots(q: str) -> list[Slot]:
     tokenizer = _jieba()
     slots: list[tuple[int, Slot]] = []
 
+    # the concepts the query names: their names → (offset, what was typed of them)
+    named_at: dict[frozenset[str], tuple[int, list[str]]] = {}
+
     def add(at: int, slot: Slot) -> None:
         if slot and all(slot != other for _at, other in slots):
             slots.append((at, slot))
 
     def concepts(text: str, base: int) -> list[tuple[int, str]]:
-        """Add the concepts named in ``text``; return what is left, with its offsets."""
+        """Note the concepts named in ``text``; return what is left, with its offsets."""
         last, rest = 0, []
         for start, end, names in known.find(text, boundaries=_edges(text)):
             rest.append((base + last, text[last:start]))
             last = end
-            phrases: dict[str, None] = {}
-            for name in sorted(names):
-                phrases.update(dict.fromkeys(known.family(name)))
-            add(base + start, tuple(dict.fromkeys(w for w in map(phrase_words, phrases) if w)))
+            at, typed = named_at.setdefault(names, (base + start, []))
+            typed.append(text[start:end].lower())
         rest.append((base + last, text[last:]))
         return rest
+
+    def frequency(word: str) -> int:
+        """jieba's count of a word; a phrase of the lexicon counts as a common word, so that
+        a typo of it is found (居主证 → 居住证)."""
+        count = tokenizer.FREQ.get(word, 0)
+        return max(count, PHRASE_FREQUENCY) if word in known.by_phrase else count
 
     fixes: dict[str, str] = {}
     pieces: list[tuple[int, str]] = []
     for offset, piece in concepts(q, 0):
         fixed, found = search_typos.corrected(
-            piece, list(tokenizer.cut(piece, HMM=False)), lambda w: tokenizer.FREQ.get(w, 0), STOP
+            piece, list(tokenizer.cut(piece, HMM=False)), frequency, STOP
         )
         fixes.update(found)
         pieces += concepts(fixed, offset) if found else [(offset, piece)]
+    for names, (at, typed) in named_at.items():
+        # A broader concept beside a narrower one of its own says nothing more (学校 in
+        # 孩子在学校被欺负, where 欺负 is 校园欺凌 < 学校): only the narrower one is needed.
+        if any(other != names and all(any(known.is_above(n, m) for m in other) for n in names)
+               for other in named_at):  # fmt: skip
+            continue
+        # what was typed, and every phrase of the concepts it names but the loose ones
+        phrases = dict.fromkeys(typed)
+        for name in sorted(names):
+            phrases.update(dict.fromkeys(known.family(name, strict=True)))
+        add(at, tuple(dict.fromkeys(w for w in map(phrase_words, phrases) if w)))
     named = bool(slots)
     for offset, piece in pieces:
         for word in query_words(piece):

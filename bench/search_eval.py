@@ -76,6 +76,8 @@ PARTS = (
     ("fresh", "held-out 1", "bench.search_eval_fresh"),
     ("fresh2", "held-out 2", "bench.search_eval_fresh2"),
     ("fresh3", "held-out 3", "bench.search_eval_fresh3"),
+    # written after the changes of 2026-12-07; run once, never tuned on
+    ("fresh4", "held-out 4", "bench.search_eval_fresh4"),
 )
 
 
@@ -110,7 +112,7 @@ def main():
     parser.add_argument("--url", default=os.environ.get("SEARCH_EVAL_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--keep", action="store_true", help="Reuse the database if it exists.")
     parser.add_argument("--verbose", action="store_true", help="Every query's results.")
-    parser.add_argument("--parts", default="tune,held,fresh,fresh2,fresh3",
+    parser.add_argument("--parts", default="tune,held,fresh,fresh2,fresh3,fresh4",
                         help="Which parts' queries to run (tuning without looking at the held-out: tune,held).")  # fmt: skip
     args = parser.parse_args()
     fresh_database(args.url, args.keep)

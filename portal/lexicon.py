@@ -89,7 +89,9 @@ class Lexicon:
                 continue
             seen.add(current)
             concept = self.concepts[current]
-            out.update(dict.fromkeys(p for p in concept.phrases if not (strict and p in concept.loose)))
+            out.update(
+                dict.fromkeys(p for p in concept.phrases if not (strict and p in concept.loose))
+            )
             todo.extend(self.children.get(current, []))
         return list(out)
 

@@ -85,3 +85,37 @@ def test_highlights_mark_the_phrases_of_the_concept(pworld):  # noqa: F811
     snippet = search.highlight("包工头跑路了，<b>工钱</b>一分都没拿到", "欠薪")
     assert "<mark>工钱</mark>" in snippet
     assert "&lt;b&gt;" in snippet
+
+
+def test_a_loose_phrase_names_its_problem_but_is_not_looked_for():
+    concepts = lexicon.parse("自来水: 自来水\n停水 < 自来水: 停水 断水 ~没水用\n")
+    assert concepts["停水"].phrases == ("停水", "断水", "没水用")  # grouping reads them all
+    assert concepts["停水"].loose == {"没水用"}
+    known = lexicon.Lexicon(lexicon.with_phrases(concepts, [("停水", "", "水停了")]))
+    assert known.family("停水") == ["停水", "断水", "没水用", "水停了"]
+    assert known.family("自来水", strict=True) == ["自来水", "停水", "断水", "水停了"]
+    assert known.is_above("自来水", "停水") and not known.is_above("停水", "自来水")
+
+
+def test_loose_phrases_narrower_concepts_and_typed_typos_in_queries(pworld):  # noqa: F811
+    clerk = pworld.base.users["township"]
+    cut = submit(pworld, title="停水三天了", description="一直不通知")
+    dirty = submit(pworld, title="养殖场污水直排", description="下游的水都不能用了")
+    bullied = submit(pworld, title="儿子被高年级的拦住要钱", description="不给就打，老师不管")
+    quiet = submit(pworld, title="破碎机噪音太大了", description="村口石料厂")
+    night = submit(pworld, title="半夜楼下吵得睡不着", description="凌晨两点还在喝酒")
+    permit = submit(pworld, title="咨询居住证办理", description="外来务工人员要带什么材料")
+    # 没水 (loose) names 停水 when typed; 没水用, loose too, is not looked for, so a letter
+    # whose water "不能用" is not a water cut
+    assert found(clerk, "停水") == {cut.pk}
+    assert found(clerk, "家里没水") == {cut.pk}
+    assert dirty.pk in found(clerk, "没水用")  # what was typed is always looked for
+    # 学校 beside 欺负 (校园欺凌 < 学校) is not required: the letter never says 学校
+    assert len(search.query_slots("孩子在学校被欺负")) == 1
+    assert found(clerk, "孩子在学校被欺负") == {bullied.pk}
+    # 吵 and 睡不着 are one problem (噪音): a sentence needs the night and the noise
+    assert len(search.query_slots("晚上太吵睡不着")) == 2
+    assert found(clerk, "晚上太吵睡不着") == {night.pk}
+    assert quiet.pk in found(clerk, "噪音")
+    # a typo of a phrase of the lexicon (居住证 is rare in jieba's dictionary) is corrected
+    assert found(clerk, "居主证") == {permit.pk}

@@ -4,7 +4,8 @@
 code). Each line is a concept: a name, optionally the broader concept it belongs to, and its
 phrases (路灯故障 < 路灯: 路灯不亮 灯不亮 黑灯瞎火 …). The keyword search reads it at query
 time: a query containing a phrase looks for every phrase of that concept and of the concepts
-under it, so the index never needs rebuilding when the lexicon grows.
+under it, so the index never needs rebuilding when the lexicon grows. A phrase written
+``~说法`` is loose: it names its concept, but is not looked for on the concept's behalf.
 
 Only data lives here; how a phrase is matched (its jieba words) is the search's business.
 """

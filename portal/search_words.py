@@ -229,8 +229,7 @@ def query_slots(q: str) -> list[Slot]:
         for start, end, names in known.find(text, boundaries=_edges(text)):
             rest.append((base + last, text[last:start]))
             last = end
-            at, typed = named_at.setdefault(names, (base + start, []))
-            typed.append(text[start:end].lower())
+            named_at.setdefault(names, (base + start, []))[1].append(text[start:end].lower())
         rest.append((base + last, text[last:]))
         return rest
 

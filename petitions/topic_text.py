@@ -33,7 +33,7 @@ from portal import lexicon as lexicon_module
 MODIFIERS = frozenset({"夜间"})
 # Families whose narrower concepts are facets of one problem: 路灯故障 is a street-light
 # problem like 路灯; their issues group on the family.
-ONE_PROBLEM = frozenset({"路灯", "道路", "工资", "渔港", "漏水"})
+ONE_PROBLEM = frozenset({"路灯", "道路", "工资", "渔港", "漏水", "电动车充电"})
 # Families that are themes: their narrower concepts are unrelated problems and an issue
 # naming only the theme (老人, 社保) never joins one of them.
 THEMES = frozenset({"养老", "社保", "治安", "学校", "补贴", "医院", "救助"})
@@ -181,11 +181,15 @@ class ProblemReader:
             expanded[name] = lexicon_module.Concept(name, concept.parent, tuple(kept))
         self.lexicon = lexicon_module.Lexicon(expanded)
         self.root: dict[str, str] = {}
+        # a concept's problem: itself under its family's root, else its ancestor there (电梯困人
+        # < 电梯故障 < 电梯 is a 电梯故障 problem; the search keeps it narrower, not the grouping)
+        self.facet: dict[str, str] = {}
         for name in expanded:
-            top = name
+            top, below = name, name
             while expanded[top].parent:
-                top = expanded[top].parent
+                below, top = top, expanded[top].parent
             self.root[name] = top
+            self.facet[name] = below
 
     def read(self, title: str, description: str) -> tuple[str | None, str | None, tuple[str, ...]]:
         """The problem grouped on, its family, and every concept found (best first)."""
@@ -213,7 +217,7 @@ class ProblemReader:
         if family in ONE_PROBLEM:
             return family, family, named
         narrower = [c for c in named if self.root[c] == family and c != family]
-        return (narrower[0] if narrower else family), family, named
+        return (self.facet[narrower[0]] if narrower else family), family, named
 
 
 def normalise(text: str) -> str:

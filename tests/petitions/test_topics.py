@@ -72,6 +72,19 @@ def test_synonyms_of_one_problem_are_one_group():
     ) == [[1, 2]]
 
 
+def test_a_problem_the_search_keeps_narrower_is_one_group():
+    # 电梯困人 < 电梯故障 < 电梯 (narrower for the search) groups as a 电梯故障 problem;
+    # 充电桩 and 楼道充电 are facets of one 电动车充电 problem
+    reader = topic_text.file_reader()
+    assert reader.read("电梯困人", "电梯又把人关在里面了")[:2] == ("电梯故障", "电梯")
+    assert find(
+        (DONGMEN, "电梯困人", "3幢电梯又把人关在里面了"),
+        (DONGMEN, "", "电梯故障好几次了，3幢电梯又坏了"),
+        (FANXI, "没有充电桩", "番西村小区没有充电桩"),
+        (FANXI, "", "番西村好多人在楼道充电，推进楼道太危险"),
+    ) == [[1, 2], [3, 4]]
+
+
 def test_one_shared_facility_joins_villages():
     assert find(
         (DONGMEN, "城东菜市场污水横流", "城东菜市场地上全是污水，下水道堵了"),

@@ -9,11 +9,15 @@ import json
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 EXACT_COUNT_BELOW = 10_000
+# How long checking a large estimate may take (ms). A keyword common across the city (路灯)
+# makes PostgreSQL read every match in the city before the scope filters them: past this,
+# the list is large and the estimate stands.
+CHECK_BUDGET_MS = 20
 
 
 def estimated_count(queryset) -> int | None:
@@ -41,11 +45,32 @@ def fast_count(queryset) -> tuple[int, bool]:
     rows: a list that turns out small is counted exactly, never shown as "about 20,000"."""
     estimate = estimated_count(queryset)
     if estimate is not None and estimate >= EXACT_COUNT_BELOW:
-        bounded = queryset.order_by().values("pk")[:EXACT_COUNT_BELOW].count()
-        if bounded < EXACT_COUNT_BELOW:
+        bounded = _bounded_count(queryset, EXACT_COUNT_BELOW)
+        if bounded is not None and bounded < EXACT_COUNT_BELOW:
             return bounded, False
         return estimate, True
     return queryset.count(), False
+
+
+def _bounded_count(queryset, limit: int) -> int | None:
+    """The rows of ``queryset``, counted up to ``limit``; None when that takes longer than
+    ``CHECK_BUDGET_MS``. A statement timeout for this count only: set inside a savepoint,
+    put back after it (a cancelled count rolls the savepoint back, and the setting with it)."""
+    rows = queryset.order_by().values("pk")[:limit]
+    try:
+        with transaction.atomic(using=queryset.db), connections[queryset.db].cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout')")
+            previous = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)", [f"{CHECK_BUDGET_MS}ms"]
+            )
+            count = rows.count()
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            return count
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) == "57014":  # query_canceled: too long
+            return None
+        raise
 
 
 class EstimatedCountPaginator(Paginator):

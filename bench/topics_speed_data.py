@@ -203,8 +203,8 @@ def ensure_topics(regenerate: bool, users) -> None:
     from django.utils import timezone
 
     from bench import generate
+    from petitions import topic_store
     from petitions.models import IssueTopic, Petition
-    from portal import lexicon
 
     issues = Petition.objects.count()
     have = IssueTopic.objects.count()
@@ -216,7 +216,7 @@ def ensure_topics(regenerate: bool, users) -> None:
     params = {
         "now": timezone.now(), "window": WINDOW_SECONDS, "slots": SLOTS, "none": NO_PROBLEM,
         "share": CONFIRMED_SHARE, "user": users[generate.CITY_USER].pk,
-        "version": lexicon.version(),
+        "version": topic_store.reading_version(),
     }  # fmt: skip
     began = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:

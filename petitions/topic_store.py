@@ -16,6 +16,7 @@ import functools
 import logging
 import threading
 import time
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
@@ -48,6 +49,20 @@ def reader() -> topic_text.ProblemReader:
     if _reader is None or _reader[0] != version:
         _reader = (version, topic_text.ProblemReader(source))
     return _reader[1]
+
+
+def reading_version() -> int:
+    """What an issue's stored reading was made with: the phrases staff approved, the lexicon
+    file shipped with the portal and the reader's rules (``topic_text.RULES``). A release
+    that changes the file or the rules makes every stored reading stale, so the periodic
+    regrouping reads the issues again."""
+    text = f"{lexicon.version()}:{_shipped_digest()}:{topic_text.RULES}"
+    return zlib.crc32(text.encode()) & 0x7FFFFFFF
+
+
+@functools.cache
+def _shipped_digest() -> int:
+    return zlib.crc32(lexicon.SOURCE.read_bytes())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -170,7 +185,7 @@ def match(petition_id: int) -> IssueTopic | None:
     if petition is None:
         return None
     [sig] = _read([petition])
-    version = lexicon.version()
+    version = reading_version()
     with transaction.atomic():
         row = _row(petition, sig, version)
         IssueTopic.objects.update_or_create(
@@ -349,7 +364,7 @@ def regroup(county_id: int, *, days: int = WINDOW_DAYS) -> int:
     """Read again the issues of a county's last ``days`` (those missed, those read by an
     older lexicon) and settle all its groups; return how many issues were read."""
     since = timezone.now() - timedelta(days=days)
-    version = lexicon.version()
+    version = reading_version()
     petitions = list(
         Petition.objects.filter(
             region__path__startswith=Region.objects.get(pk=county_id).path, submitted_at__gte=since

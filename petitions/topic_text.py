@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from petitions import thesaurus
 from portal import lexicon as lexicon_module
 
+# The reader's rules; change it with the rules below, so that stored readings are read again.
+RULES = 2
 # Concepts that qualify a problem rather than name one.
 MODIFIERS = frozenset({"夜间"})
 # Families whose narrower concepts are facets of one problem: 路灯故障 is a street-light

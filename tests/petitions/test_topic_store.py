@@ -201,3 +201,19 @@ def test_two_groups_are_merged_from_the_page(pworld, client):
         follow=True,
     )
     assert "另一组" in str(list(same.context["messages"])[-1])
+
+
+def test_a_release_that_changes_the_reading_reads_the_issues_again(pworld, monkeypatch):
+    regions = pworld.base.regions
+    arrive(pworld, "villageA1", [("甲一村路灯不亮", "晚上黑灯瞎火"), ("", "甲一村路灯坏了")])
+    county = regions["countyA"].pk
+    assert set(IssueTopic.objects.values_list("lexicon_version", flat=True)) == {
+        topic_store.reading_version()
+    }
+    assert topic_store.regroup(county) == 0  # nothing stale
+    # new rules (or a new lexicon file) in a release: every stored reading is read again
+    monkeypatch.setattr(topic_store.topic_text, "RULES", topic_store.topic_text.RULES + 1)
+    assert topic_store.regroup(county) == 2
+    assert set(IssueTopic.objects.values_list("lexicon_version", flat=True)) == {
+        topic_store.reading_version()
+    }
